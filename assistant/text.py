@@ -1,0 +1,72 @@
+"""Words of a text as retrieval and answer checks see them: tokens, stems, numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because
+    been before being below between both but by can could did do does doing down during
+    each few for from further had has have having he her here hers herself him himself
+    his how i if in into is it its itself just me more most my myself no nor not of off
+    on once only or other our ours ourselves out over own same she should so some such
+    than that the their theirs them themselves then there these they this those through
+    to too under until up very was we were what when where which while who whom whose
+    why will with would you your yours yourself yourselves s t don shall may might must
+    tell say said says mention mentioned mentions according release press text document
+    please anything something kind sort get got give given us let know whether right
+    ok okay exactly really actually still yes""".split()
+)
+
+MONTHS = (
+    "january february march april may june july august september october november "
+    "december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
+    thousand million billion dozen""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer, shipped with the BM25 retriever
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a lowercase word ("ports" -> "port")."""
+    return _stemmer().stemWord(word.split("'")[0])
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning, lowercase, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for word in words(text):
+        if word not in STOPWORDS and len(word) > 1 or word.isdigit():
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order, without repeats."""
+    return list(dict.fromkeys(stem(w) for w in content_words(text)))
+
+
+def numbers(text: str) -> set[str]:
+    """Digits and number words ("24th" -> "24", "ten" -> "ten")."""
+    found = {m.group(1) for m in re.finditer(r"\b(\d[\d,.]*)(?:st|nd|rd|th)?\b", text)}
+    found |= {w for w in words(text) if w in NUMBER_WORDS}
+    return {n.rstrip(".,").replace(",", "") for n in found}

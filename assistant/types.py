@@ -1,0 +1,101 @@
+"""The records passed between stages: plain dataclasses, no framework objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One release: its exact source text and what it says about itself."""
+
+    slug: str
+    title: str
+    path: str
+    text: str
+    meta: dict
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range [start, end) in a document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of a document, with its exact span and its sentences."""
+
+    id: str  # "<doc-slug>#p<n>", stable while the document is unchanged
+    doc_slug: str
+    doc_title: str
+    section: str  # the heading the paragraph sits under ("" before any)
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]  # absolute spans into the document text
+
+    def sentence_text(self, span: Span) -> str:
+        return self.text[span.start - self.start : span.end - self.start]
+
+
+@dataclass
+class ScoredPassage:
+    """A retrieved passage, its fused score and the sentences that match best."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0  # cosine similarity of the passage to the query
+    bm25: float = 0.0
+    best_sentences: list[tuple[Span, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A claim's source: the exact quote, where it sits, and the passage around it."""
+
+    marker: int
+    passage_id: str
+    document: str  # the document's title
+    doc_slug: str
+    quote: str  # == document.text[start:end]
+    start: int
+    end: int
+    passage_text: str
+    passage_start: int
+    section: str
+
+
+@dataclass
+class Reply:
+    """An answer with its citations and everything needed to check it."""
+
+    question: str
+    text: str
+    answered: bool
+    citations: list[Citation]
+    passages: list[ScoredPassage]
+    query: str
+    backend: str
+    timings: dict[str, float]
+    notice: str = ""  # e.g. why an LLM answer fell back to the extractive one
+    unsupported: list[str] = field(default_factory=list)
+
+    @property
+    def related(self) -> list[ScoredPassage]:
+        """Closest passages, offered as reading when the release does not answer."""
+        return [] if self.answered else self.passages[:3]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form (used by the CLI's --json and the web API)."""
+        data = asdict(self)
+        for item in data["passages"]:
+            item["passage"].pop("sentences", None)
+            item["best_sentences"] = [
+                {"start": s["start"], "end": s["end"], "score": round(score, 4)}
+                for s, score in item["best_sentences"]
+            ]
+        return data
