@@ -104,7 +104,7 @@ _HAS = {
         r"|eleven|twelve|twenty|hundred|thousand|million|billion|dozen)\b",
         re.IGNORECASE,
     ),
-    "place": re.compile(r"\b(in|at) (the )?[A-Z][a-z]+|\bports?\b|\bcity\b|\bcountr(y|ies)\b"),
+    "place": re.compile(r"\b(in|at) (the )?[A-Z][a-z]+|\bports?\b|\bcity\b"),
     "person": re.compile(r"(?<!^)\b[A-Z][a-z]+\b|\b(ministers?|secretary|commission|presidency"
                          r"|states|authorities|politicians|partners)\b"),
 }

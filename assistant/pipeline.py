@@ -26,11 +26,12 @@ class Assistant:
         *,
         settings: Settings | None = None,
         answerer: Answerer | None = None,
+        embedder: Embedder | None = None,
         progress: Progress | None = None,
     ):
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self.corpus = load_corpus(self.settings.corpus_dir)
-        self.embedder = Embedder(self.settings.embedding_model)
+        self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.index = PassageIndex(self.settings, self.embedder)
         self.sync_report = self.index.sync(self.corpus, progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)

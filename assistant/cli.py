@@ -1,0 +1,170 @@
+"""Command line: assistant index | ask | web | eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+EXIT_USAGE = 2  # the user's input cannot be used (bad question, bad corpus)
+EXIT_FAILURE = 1  # something outside the input failed (index unreachable, ...)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `assistant` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    from .config import ConfigError
+    from .conversation import QuestionError
+    from .corpus import CorpusError
+    from .embedding import EmbeddingError
+    from .index import IndexUnavailable
+
+    try:
+        return args.run(args) or 0
+    except (QuestionError, CorpusError, ConfigError) as error:
+        print(f"assistant: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (IndexUnavailable, EmbeddingError) as error:
+        print(f"assistant: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("assistant: interrupted.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Ask questions about press releases; every answer cites the exact passage.",
+        epilog=textwrap.dedent(
+            """\
+            examples:
+              assistant ask "When did the ministers meet?"
+              assistant ask --json "What is the European Ports Alliance?"
+              assistant web                 # the chat in your browser
+              assistant eval                # score the public question set
+
+            settings come from ASSISTANT_* environment variables (see README)."""
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", metavar="DIR", help="folder of releases (default: corpus)")
+    common.add_argument("--data", metavar="DIR", help="where the index lives (default: .assistant)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[common], help="build or refresh the index")
+    index.set_defaults(run=_index)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer one question")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print the whole reply as JSON")
+    ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.set_defaults(run=_ask)
+
+    web = commands.add_parser("web", parents=[common], help="start the web chat")
+    web.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    web.set_defaults(run=_web)
+
+    evaluate = commands.add_parser("eval", parents=[common], help="score a question set")
+    evaluate.add_argument("file", nargs="?", help="question set (default: corpus/questions.jsonl)")
+    evaluate.set_defaults(run=_eval)
+    return parser
+
+
+def _open(args, progress: bool):
+    from .pipeline import Assistant
+
+    bar = _ProgressBar() if progress else None
+    bot = Assistant(args.corpus, args.data, progress=bar)
+    if bar:
+        bar.close()
+    for problem in bot.problems:
+        print(f"assistant: {problem}", file=sys.stderr)
+    return bot
+
+
+def _index(args) -> int:
+    bot = _open(args, progress=True)
+    report = bot.sync_report
+    print(
+        f"{len(bot.corpus.documents)} document(s), {len(bot.corpus.passages)} passages: "
+        f"{len(report.embedded)} embedded, {len(report.reused)} unchanged, "
+        f"{len(report.removed)} removed."
+    )
+    return 0
+
+
+def _ask(args) -> int:
+    from .conversation import check_question
+
+    check_question(args.question, 10**9)  # fail fast, before loading the model
+    bot = _open(args, progress=False)
+    reply = None
+    for item in bot.stream(args.question):
+        if isinstance(item, str):
+            if args.stream and not args.json:
+                print(item, end="", flush=True)
+        else:
+            reply = item
+    if args.json:
+        print(json.dumps(reply.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    if not args.stream:
+        print(reply.text, end="")
+    print()
+    if reply.notice:
+        print(f"\nnote: {reply.notice}")
+    if reply.citations:
+        print("\nSources:")
+        for c in reply.citations:
+            print(f"  [{c.marker}] {c.passage_id} ({c.document}), chars {c.start}-{c.end}")
+            print(textwrap.indent(textwrap.fill(f"“{c.quote}”", 88), "      "))
+    elif reply.related:
+        print("\nRelated reading (not an answer):")
+        for sp in reply.related:
+            print(f"  - {sp.passage.id}: {textwrap.shorten(sp.passage.text, 100)}")
+    if reply.query != reply.question:
+        print(f"\nsearched for: {reply.query}")
+    return 0
+
+
+def _web(args) -> int:
+    from .web import serve
+
+    return serve(args)
+
+
+def _eval(args) -> int:
+    from .evaluation import run_cli
+
+    return run_cli(args)
+
+
+class _ProgressBar:
+    """A tqdm bar fed by the index's (done, total, what) callbacks."""
+
+    def __init__(self):
+        self._bar = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None:
+            self._bar = tqdm(total=total, unit="passage", desc="indexing", file=sys.stderr)
+        self._bar.set_postfix_str(what[:30])
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
