@@ -70,10 +70,22 @@ def _parser() -> argparse.ArgumentParser:
     web = commands.add_parser("web", parents=[common], help="start the web chat")
     web.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    web.add_argument(
+        "--auth", metavar="USER:PASSWORD", help="ask for a login (use when not on loopback)"
+    )
     web.set_defaults(run=_web)
 
     evaluate = commands.add_parser("eval", parents=[common], help="score a question set")
     evaluate.add_argument("file", nargs="?", help="question set (default: corpus/questions.jsonl)")
+    evaluate.add_argument("--out", metavar="DIR", help="output folder (default: eval-output/<time>)")
+    evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json to compare")
+    evaluate.add_argument(
+        "--baseline", action="store_true", help="also run the plain LlamaIndex starter pipeline"
+    )
+    evaluate.add_argument("--check", action="store_true", help="validate the set, run nothing")
+    evaluate.add_argument("--export", choices=["ragas"], help="also write rows for RAGAS")
+    evaluate.add_argument("--judge", action="store_true", help="add LLM-judged scores")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.set_defaults(run=_eval)
     return parser
 

@@ -46,7 +46,9 @@ class Assistant:
         if self.settings.answerer == "llm":
             from .llm import LLMAnswerer
 
-            return LLMAnswerer(self.settings, self.corpus, fallback=self._extractive())
+            return LLMAnswerer(
+                self.settings, self.corpus, self.embedder, fallback=self._extractive()
+            )
         return self._extractive()
 
     def _extractive(self) -> ExtractiveAnswerer:
