@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
 from .retrieval import Retrieval
-from .text import content_words, numbers, stem
+from .text import STOPWORDS, content_stems, content_words, numbers, stem
 from .types import Citation, ScoredPassage, Span
 
 ABSTAIN_TEXT = "The release does not say."
@@ -24,7 +24,8 @@ ABSTAIN_DETAIL = (
 MIN_SENTENCE_SCORE = 0.30  # combined dense + lexical score of the best sentence
 MIN_COVERAGE = 0.5  # share of the question's words the evidence accounts for
 TERM_SIMILARITY = 0.55  # an unseen word counts as the nearest corpus word above this
-SECOND_SENTENCE_RATIO = 0.85  # a second sentence must score this close to the first
+SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
+COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
 
 
 @dataclass
@@ -73,7 +74,8 @@ _YES_NO = re.compile(
 )
 _WANTS = {
     "date": re.compile(
-        r"^\s*(when|since when|until when)\b|\b(what|which) (date|day|year|month|time)\b"
+        r"^\s*(when|since when|until when)\b"
+        r"|\b(what|which)( exact| precise| specific)? (date|day|year|month|time)\b"
         r"|\bon what (date|day)\b|\bhow long\b",
         re.IGNORECASE,
     ),
@@ -90,6 +92,13 @@ _WANTS = {
         re.IGNORECASE,
     ),
     "person": re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE),
+    "role": re.compile(r"^\s*who (is|was|will be) (the [^?]+)", re.IGNORECASE),
+    # "Which ports joined?": wants named instances, not the topic restated.
+    "list": re.compile(
+        r"\b(which|what|name the|list the) (ports|countries|companies|cities|members|states"
+        r"|organisations|organizations|firms|people|persons|officials|nations)\b",
+        re.IGNORECASE,
+    ),
 }
 _HAS = {
     "date": re.compile(
@@ -100,14 +109,23 @@ _HAS = {
     ),
     "money": re.compile(r"€|\$|£|\b(EUR|USD|euros?|dollars?|million|billion)\b", re.IGNORECASE),
     "count": re.compile(
-        r"\b\d+\b(?!(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten"
+        r"\b(?!(19|20)\d\d\b)\d+\b(?!(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten"
         r"|eleven|twelve|twenty|hundred|thousand|million|billion|dozen)\b",
         re.IGNORECASE,
     ),
     "place": re.compile(r"\b(in|at) (the )?[A-Z][a-z]+|\bports?\b|\bcity\b"),
-    "person": re.compile(r"(?<!^)\b[A-Z][a-z]+\b|\b(ministers?|secretary|commission|presidency"
-                         r"|states|authorities|politicians|partners)\b"),
+    # A name ("Annelies Verlinden", "Nicole de Moor") or a body of people.
+    "person": re.compile(
+        r"\b[A-Z][a-z]+ (de |van |von |der )?[A-Z][a-z]+\b"
+        r"|\b(ministers|commission|presidency|member states|authorities|stakeholders)\b"
+    ),
 }
+_GENERIC_NAMES = {
+    "eu", "european", "union", "ministers", "minister", "member", "states", "the", "ai",
+    "council", "commission", "presidency", "parliament", "justice", "home", "affairs",
+}
+_PERSONAL_NAME = re.compile(r"\b[A-Z][a-z]+ (de |van |von |der |da )?[A-Z][a-z]+\b")
+_WHO_IS_ROLE = re.compile(r"^\s*who (is|was|will be) the ([^?]+)", re.IGNORECASE)
 
 
 def wanted_kinds(question: str) -> list[str]:
@@ -139,56 +157,63 @@ class ExtractiveAnswerer:
     def __init__(self, corpus, index):
         self.corpus = corpus
         self.index = index
-        self._vocabulary = None
+        from .index import vocabulary
 
-    def _corpus_words(self) -> set[str]:
-        if self._vocabulary is None:
-            from .index import vocabulary
-
-            self._vocabulary = {stem(w) for w in vocabulary(self.corpus)}
-        return self._vocabulary
+        words = vocabulary(corpus)
+        self._corpus_stems = {stem(w) for w in words}
+        # Capitalised words of the corpus, to spot names the release never mentions.
+        texts = [p.text for p in corpus.passages] + [d.title for d in corpus.documents]
+        self._corpus_names = {stem(w) for t in texts for w in content_words(t)}
 
     def weigh(self, question: str, retrieval: Retrieval) -> Evidence:
         """Pick the answering sentences and measure how well they cover the question."""
-        candidates = [
-            (sp, span, score)
-            for rank, sp in enumerate(retrieval.passages[:3])
-            for span, score in sp.best_sentences
-        ]
-        candidates.sort(key=lambda c: c[2], reverse=True)
+        candidates = sorted(
+            (
+                (sp, span, score)
+                for sp in retrieval.passages[:3]
+                for span, score in sp.best_sentences
+            ),
+            key=lambda c: c[2],
+            reverse=True,
+        )
         if not candidates:
             return Evidence([], 0.0, [], "")
-        best = candidates[0]
-        chosen = [best]
-        for cand in candidates[1:]:
-            if cand[2] >= SECOND_SENTENCE_RATIO * best[2] and _adjacent(best, cand):
-                chosen.append(cand)
-                break
-        chosen.sort(key=lambda c: c[1].start)
+        query_stems = set(content_stems(retrieval.query))
+        chosen = _choose_sentences(candidates, query_stems, _max_sentences(question))
 
-        words = content_words(retrieval.query)
         evidence_text = " ".join(
-            f"{sp.passage.section} {sp.passage.text}" for sp, _, _ in chosen
+            f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}" for sp, _, _ in chosen
         )
-        evidence_stems = {stem(w) for w in content_words(evidence_text)}
-        corpus_stems = self._corpus_words()
-        unseen = [w for w in words if stem(w) not in corpus_stems]
+        evidence_stems = set(content_stems(evidence_text))
+        words = content_words(retrieval.query)
+        unseen = [w for w in words if stem(w) not in self._corpus_stems]
         near = self.index.nearest_terms(unseen) if unseen else {}
-        unknown = [w for w in unseen if near.get(w, ("", 0.0))[1] < TERM_SIMILARITY]
-        covered = 0
-        for w in words:
-            s = stem(w)
-            if s in evidence_stems:
-                covered += 1
-            elif w in near and near[w][1] >= TERM_SIMILARITY and stem(near[w][0]) in evidence_stems:
-                covered += 1
+        covered = sum(
+            1
+            for w in words
+            if stem(w) in evidence_stems
+            or (near.get(w, ("", 0.0))[1] >= TERM_SIMILARITY and stem(near[w][0]) in evidence_stems)
+        )
         coverage = covered / len(words) if words else 0.0
+        unknown = self._unknown_names(question)
 
-        quotes = " ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
+        quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
         missing = next(
-            (kind for kind in wanted_kinds(question) if not _HAS[kind].search(quotes)), ""
+            (kind for kind in wanted_kinds(question) if not _has_kind(kind, quotes, question)), ""
         )
         return Evidence(chosen, coverage, unknown, missing)
+
+    def _unknown_names(self, question: str) -> list[str]:
+        """Names and numbers in the question that no document mentions ("Antwerp", "2026")."""
+        unknown = []
+        for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)", question.strip()):
+            word = match.group(1)
+            if word.lower() not in STOPWORDS and stem(word.lower()) not in self._corpus_names:
+                unknown.append(word)
+        for number in re.findall(r"\b\d[\d,.]*\b", question):
+            if stem(number.rstrip(".,")) not in self._corpus_stems:
+                unknown.append(number)
+        return unknown
 
     def answers(self, question: str, evidence: Evidence) -> bool:
         """Whether the chosen sentences answer the question (or correct its premise)."""
@@ -217,6 +242,50 @@ class ExtractiveAnswerer:
         yield Draft(text=" ".join(parts), answered=True, citations=citations)
 
 
+def _max_sentences(question: str) -> int:
+    """Questions that ask for several things may take a sentence more."""
+    several = re.search(r"\b(and|list|which two|both|what are)\b", question, re.IGNORECASE)
+    return 3 if several else 2
+
+
+def _choose_sentences(candidates, query_stems: set[str], limit: int):
+    """The best sentence, then sentences that add question words it does not cover
+    (or continue it), while they score close enough; in reading order."""
+    best = candidates[0]
+    chosen = [best]
+    covered = query_stems & set(content_stems(best[0].passage.sentence_text(best[1])))
+    for cand in candidates[1:]:
+        if len(chosen) >= limit or cand[2] < COMPLEMENT_RATIO * best[2]:
+            break
+        words = query_stems & set(content_stems(cand[0].passage.sentence_text(cand[1])))
+        adds = words - covered
+        if adds or (_adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]):
+            chosen.append(cand)
+            covered |= words
+    # Reading order within a document; documents in the order they were chosen.
+    doc_rank = {}
+    for sp, _, _ in chosen:
+        doc_rank.setdefault(sp.passage.doc_slug, len(doc_rank))
+    return sorted(chosen, key=lambda c: (doc_rank[c[0].passage.doc_slug], c[1].start))
+
+
+def _has_kind(kind: str, quotes: str, question: str) -> bool:
+    """Whether the quotes hold the kind of fact asked for, beyond what the question says."""
+    asked = question.lower()
+    if kind == "list":
+        names = {w.lower() for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'-]+", quotes)}
+        return bool({n for n in names if n not in asked} - _GENERIC_NAMES - MONTHS_AND_DAYS)
+    if kind == "role":
+        # "Who is the Belgian Minister of Justice?": every word of the role must be there.
+        role = set(content_stems(_WHO_IS_ROLE.search(question).group(2)))
+        return any(
+            role <= set(content_stems(sentence)) and _PERSONAL_NAME.search(sentence)
+            for sentence in quotes.split("\n")
+        )
+    # The fact must be new: "in 2025" asked about is not an answer to "which date in 2025?"
+    return any(m.group(0).lower() not in asked for m in _HAS[kind].finditer(quotes))
+
+
 def _adjacent(a, b) -> bool:
     """Same passage, neighbouring sentences: a second sentence that continues the first."""
     if a[0].passage.id != b[0].passage.id:
@@ -232,7 +301,7 @@ def _premise_to_correct(question: str, evidence: Evidence) -> bool:
         return False
     quotes = " ".join(sp.passage.sentence_text(span) for sp, span, _ in evidence.sentences)
     for word in evidence.unknown:
-        if word in MONTHS_AND_DAYS and _HAS["date"].search(quotes):
+        if word.lower() in MONTHS_AND_DAYS and _HAS["date"].search(quotes):
             continue
         if numbers(word) and (numbers(quotes) or _HAS["date"].search(quotes)):
             continue

@@ -41,6 +41,9 @@ class Corpus:
     def passage(self, passage_id: str) -> Passage:
         return self._by_id[passage_id]
 
+    def has_passage(self, passage_id: str) -> bool:
+        return passage_id in self._by_id
+
     def document(self, slug: str) -> Document:
         return self._by_slug[slug]
 

@@ -35,6 +35,7 @@ class Retriever:
         self.embedder = embedder
         self.top_k = top_k
         self._bm25 = _bm25_retriever(corpus)
+        self._idf = _sentence_idf(corpus)
 
     def retrieve(self, query: str) -> Retrieval:
         """Fuse dense passage, dense sentence and BM25 rankings; score sentences."""
@@ -64,7 +65,7 @@ class Retriever:
                 bm25=bm25_score.get(pid, 0.0),
             )
             for pid in ranked
-            if pid in self.corpus._by_id
+            if self.corpus.has_passage(pid)
         ]
         self._score_sentences(query, vector, passages)
         return Retrieval(query, vector, passages)
@@ -82,16 +83,32 @@ class Retriever:
             for n, span in enumerate(sp.passage.sentences, 1):
                 stored = vectors.get(sentence_key(sp.passage, n))
                 similarity = _cosine(vector, stored) if stored else 0.0
-                overlap = _overlap(query_stems, sp.passage.sentence_text(span))
+                overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
             sp.best_sentences = sorted(scored, key=lambda item: item[1], reverse=True)
 
 
-def _overlap(query_stems: set[str], sentence: str) -> float:
-    if not query_stems:
-        return 0.0
-    return len(query_stems & set(content_stems(sentence))) / len(query_stems)
+    def _overlap(self, query_stems: set[str], sentence: str) -> float:
+        """Share of the query's words found in the sentence, rare words weighing more."""
+        if not query_stems:
+            return 0.0
+        # Words the corpus never uses count as common: they cannot be matched anyway.
+        weight = {s: self._idf.get(s, 1.0) for s in query_stems}
+        found = query_stems & set(content_stems(sentence))
+        return sum(weight[s] for s in found) / sum(weight.values())
+
+
+def _sentence_idf(corpus: Corpus) -> dict[str, float]:
+    """Inverse sentence frequency of every stem in the corpus."""
+    counts: dict[str, int] = {}
+    total = 0
+    for passage in corpus.passages:
+        for span in passage.sentences:
+            total += 1
+            for s in set(content_stems(passage.sentence_text(span))):
+                counts[s] = counts.get(s, 0) + 1
+    return {s: math.log((total + 1) / (n + 0.5)) for s, n in counts.items()}
 
 
 def _cosine(a, b) -> float:
