@@ -8,8 +8,9 @@ evidence can answer at all, and says "the release does not say" when it cannot.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
 
 from .retrieval import Retrieval
 from .text import STOPWORDS, content_stems, content_words, numbers, stem

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", parents=[common], help="score a question set")
     evaluate.add_argument("file", nargs="?", help="question set (default: corpus/questions.jsonl)")
-    evaluate.add_argument("--out", metavar="DIR", help="output folder (default: eval-output/<time>)")
+    evaluate.add_argument("--out", metavar="DIR", help="output folder (default: eval-output/…)")
     evaluate.add_argument("--compare", metavar="SUMMARY", help="an earlier summary.json to compare")
     evaluate.add_argument(
         "--baseline", action="store_true", help="also run the plain LlamaIndex starter pipeline"

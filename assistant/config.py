@@ -39,7 +39,7 @@ class Settings:
     max_history_turns: int = 6
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         """Read ASSISTANT_* variables (and OPENAI_* for the LLM), then apply overrides."""
         env = os.environ if environ is None else environ
         values: dict = {}
@@ -54,7 +54,7 @@ class Settings:
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         return settings.checked()
 
-    def checked(self) -> "Settings":
+    def checked(self) -> Settings:
         """Fill derived defaults and reject values that cannot work."""
         answerer = self.answerer or ("llm" if self.llm_api_key else "extractive")
         if answerer not in ("extractive", "llm"):

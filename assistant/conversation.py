@@ -55,7 +55,8 @@ def check_history(history) -> list[dict]:
 
 def needs_context(question: str) -> bool:
     """Whether the question leans on an earlier turn ("What is her key priority?")."""
-    return bool(_REFERS_BACK.search(question)) or len(content_words(question)) < SHORT_QUESTION_WORDS
+    short = len(content_words(question)) < SHORT_QUESTION_WORDS
+    return short or bool(_REFERS_BACK.search(question))
 
 
 def standalone_query(question: str, history: list[dict]) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .config import Settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +15,7 @@ class PromptError(KeyError):
     """A prompt file is missing, or a template variable was not given."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> str:
     """The text of prompts/<name>.txt."""
     checkout = _CHECKOUT_PROMPTS / f"{name}.txt"

@@ -1,0 +1,80 @@
+"""Passages and sentences: exact spans, stable ids, headings, bad files."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, RELEASE
+
+from assistant.corpus import CorpusError, load_corpus, split_sentences
+
+
+def test_release_text_is_kept_verbatim():
+    corpus = load_corpus(CORPUS)
+    seed = (RELEASE.parent.parent.parent / "shared" / "seed" / "press-release.txt")
+    document = corpus.documents[0]
+    if seed.exists():  # the seed lives beside the repo in this workplace
+        assert document.text == seed.read_text(encoding="utf-8")
+    assert document.title == "Ministers discuss key topics related to migration and security"
+    assert document.slug == "informal-jha-council-25-january"
+
+
+def test_every_passage_and_sentence_is_an_exact_slice_of_the_source():
+    corpus = load_corpus(CORPUS)
+    for passage in corpus.passages:
+        text = corpus.document(passage.doc_slug).text
+        assert text[passage.start : passage.end] == passage.text
+        for span in passage.sentences:
+            sentence = text[span.start : span.end]
+            assert sentence == passage.sentence_text(span)
+            assert sentence == sentence.strip() and sentence
+
+
+def test_paragraphs_become_passages_and_headings_become_sections():
+    corpus = load_corpus(CORPUS)
+    ids = [p.id for p in corpus.passages]
+    assert ids[0] == "informal-jha-council-25-january#p1"
+    assert len(ids) == len(set(ids)) == 9
+    drugs = next(p for p in corpus.passages if "European Ports Alliance" in p.text)
+    assert drugs.section.startswith("Fight against illegal drug trafficking")
+    assert not any(p.text.startswith("Fight against") for p in corpus.passages)
+
+
+def test_sentence_splitter_keeps_abbreviations_and_initials_together():
+    text = "Talks e.g. on ports went well. Mr. J. Smith agreed! Then 2024 came. Done"
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == [
+        "Talks e.g. on ports went well.",
+        "Mr. J. Smith agreed!",
+        "Then 2024 came.",
+        "Done",
+    ]
+
+
+def test_ids_are_stable_when_another_release_is_added(corpus_copy):
+    before = [p.id for p in load_corpus(corpus_copy).passages]
+    (corpus_copy / "another-release.md").write_text(
+        "---\ntitle: Another release\n---\nFirst paragraph here.\n\nSecond one.\n"
+    )
+    after = load_corpus(corpus_copy)
+    assert [p.id for p in after.passages if p.doc_slug != "another-release"] == before
+    assert {d.title for d in after.documents} == {
+        "Another release",
+        "Ministers discuss key topics related to migration and security",
+    }
+
+
+def test_unreadable_files_are_named_and_the_rest_still_loads(corpus_copy):
+    (corpus_copy / "latin1.txt").write_bytes("Caf\xe9 ministers met.".encode("latin-1"))
+    (corpus_copy / "empty.md").write_text("   \n")
+    (corpus_copy / "notes.json").write_text("{}")  # not a document: ignored silently
+    corpus = load_corpus(corpus_copy)
+    assert len(corpus.documents) == 1
+    assert any("latin1.txt" in p and "UTF-8" in p for p in corpus.problems)
+    assert any("empty.md" in p for p in corpus.problems)
+
+
+def test_missing_or_empty_corpus_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nowhere")
+    with pytest.raises(CorpusError, match="No readable document"):
+        load_corpus(tmp_path)

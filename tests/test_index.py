@@ -1,0 +1,130 @@
+"""The Chroma index: reused when unchanged, updated per document, on disk or a server."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+from assistant import Assistant, Settings
+from assistant.index import IndexUnavailable, PassageIndex
+
+pytestmark = pytest.mark.slow
+
+
+def _open(corpus_dir, data_dir, embedder, **extra) -> Assistant:
+    settings = Settings.from_env({}, corpus_dir=corpus_dir, data_dir=data_dir, **extra)
+    return Assistant(settings=settings, embedder=embedder)
+
+
+def test_second_open_reuses_the_index_without_embedding(corpus_copy, tmp_path, embedder):
+    first = _open(corpus_copy, tmp_path / "data", embedder)
+    assert first.sync_report.embedded == ["informal-jha-council-25-january"]
+    before = embedder.texts_embedded
+    second = _open(corpus_copy, tmp_path / "data", embedder)
+    assert second.sync_report.embedded == []
+    assert second.sync_report.reused == ["informal-jha-council-25-january"]
+    assert embedder.texts_embedded == before
+    assert second.ask("When did the ministers meet?").answered
+
+
+def test_only_a_changed_or_added_document_is_embedded(corpus_copy, tmp_path, embedder):
+    _open(corpus_copy, tmp_path / "data", embedder)
+    (corpus_copy / "ports.md").write_text(
+        "---\ntitle: Ports release\n---\nThe harbour of Zeebrugge joined the alliance.\n"
+    )
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    assert bot.sync_report.embedded == ["ports"]
+    assert bot.sync_report.reused == ["informal-jha-council-25-january"]
+    reply = bot.ask("Which harbour joined the alliance?")
+    assert reply.answered and reply.citations[0].doc_slug == "ports"
+
+    (corpus_copy / "ports.md").write_text(
+        "---\ntitle: Ports release\n---\nThe harbour of Ostend joined the alliance.\n"
+    )
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    assert bot.sync_report.embedded == ["ports"]
+    reply = bot.ask("Which harbour joined the alliance?")
+    assert "Ostend" in reply.text and "Zeebrugge" not in reply.text
+
+    (corpus_copy / "ports.md").unlink()
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    assert bot.sync_report.removed == ["ports"]
+    assert all(p.passage.doc_slug != "ports" for p in bot.ask("harbour alliance").passages)
+
+
+def test_an_interrupted_write_is_repaired_on_next_open(
+    corpus_copy, tmp_path, embedder, monkeypatch
+):
+    calls = {"n": 0}
+    real_many = embedder.many
+
+    def failing_many(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:  # passages written, sentences not: the crash point
+            raise KeyboardInterrupt
+        return real_many(texts)
+
+    monkeypatch.setattr(embedder, "many", failing_many)
+    with pytest.raises(KeyboardInterrupt):
+        _open(corpus_copy, tmp_path / "data", embedder)
+    monkeypatch.setattr(embedder, "many", real_many)
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    assert bot.sync_report.embedded == ["informal-jha-council-25-january"]
+    reply = bot.ask("How many priority actions have been identified?")
+    assert reply.answered and "ten priority actions" in reply.text
+
+
+def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder):
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which(
+        "chroma"
+    )
+    assert chroma, "the chroma command ships with chromadb"
+    port = free_port()
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
+        url = f"http://127.0.0.1:{port}"
+        from conftest import CORPUS
+
+        bot = _open(CORPUS, tmp_path / "client", embedder, chroma_url=url)
+        assert bot.sync_report.embedded
+        assert not (tmp_path / "client" / "chroma").exists(), "nothing written locally"
+        reply = bot.ask("When was the European Ports Alliance launched?")
+        assert reply.answered and "24th of January" in reply.text
+        again = _open(CORPUS, tmp_path / "client", embedder, chroma_url=url)
+        assert again.sync_report.embedded == []
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_unreachable_chroma_server_is_a_clear_error(tmp_path, embedder):
+    settings = Settings.from_env(
+        {}, data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}"
+    )
+    with pytest.raises(IndexUnavailable, match="Cannot use the Chroma index at http"):
+        PassageIndex(settings, embedder)
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
