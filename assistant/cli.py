@@ -169,7 +169,7 @@ class _ProgressBar:
         from tqdm import tqdm
 
         if self._bar is None:
-            self._bar = tqdm(total=total, unit="passage", desc="indexing", file=sys.stderr)
+            self._bar = tqdm(total=total, unit="text", desc="indexing", file=sys.stderr)
         self._bar.set_postfix_str(what[:30])
         self._bar.update(done - self._bar.n)
 

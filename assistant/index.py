@@ -82,40 +82,38 @@ class PassageIndex:
         for passage in corpus.passages:
             by_doc.setdefault(passage.doc_slug, []).append(passage)
         stale = [d for d in corpus.documents if not self._complete(d, by_doc, present)]
-        total = sum(len(by_doc.get(d.slug, ())) for d in stale)
-        done = 0
+        words = vocabulary(corpus)
+        new_words = sorted(words - set(self._terms.client.get(include=[])["ids"]))
+        total = len(new_words) + sum(
+            len(p.sentences) + 1 for d in stale for p in by_doc.get(d.slug, ())
+        )
+        counter = _Counter(total, progress)
         for document in corpus.documents:
             if document not in stale:
                 report.reused.append(document.slug)
                 continue
             passages = by_doc.get(document.slug, [])
-            self._write(document, passages, present)
-            done += len(passages)
+            self._write(document, passages, present, counter)
             report.embedded.append(document.slug)
             report.vectors_written += len(passages) + sum(len(p.sentences) for p in passages)
-            if progress:
-                progress(done, total, document.slug)
         for store, ids in zip((self._passages, self._sentences), present):
             gone = [slug for slug in ids if slug not in self._fingerprints]
             for slug in gone:
                 store.client.delete(ids=[i for fp in ids[slug].values() for i in fp])
             report.removed.extend(s for s in gone if s not in report.removed)
-        report.vectors_written += self._sync_terms(corpus)
+        report.vectors_written += self._sync_terms(words, new_words, counter)
         self._drop_other_versions()
         return report
 
-    def _sync_terms(self, corpus: Corpus) -> int:
+    def _sync_terms(self, wanted: set[str], new: list[str], counter) -> int:
         """One vector per distinct corpus word, so a question's unseen word can be
         matched to the nearest word the corpus does use ("stop" ~ "prevent")."""
         from llama_index.core.schema import TextNode
 
-        wanted = vocabulary(corpus)
-        have = set(self._terms.client.get(include=[])["ids"])
-        gone = sorted(have - wanted)
+        gone = sorted(set(self._terms.client.get(include=[])["ids"]) - wanted)
         if gone:
             self._terms.client.delete(ids=gone)
-        new = sorted(wanted - have)
-        vectors = self.embedder.many(new)
+        vectors = counter.embed(self.embedder, new, "vocabulary")
         if new:
             self._terms.add(
                 [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)]
@@ -150,7 +148,7 @@ class PassageIndex:
         ]
         return have_p == want_p and have_s == want_s and not others
 
-    def _write(self, document: Document, passages: list[Passage], present) -> None:
+    def _write(self, document: Document, passages: list[Passage], present, counter) -> None:
         from llama_index.core.schema import TextNode
 
         # A partial earlier attempt at this very version is cleared first.
@@ -163,8 +161,10 @@ class PassageIndex:
             for p in passages
             for n, span in enumerate(p.sentences, 1)
         ]
-        passage_vectors = self.embedder.many([p.text for p in passages])
-        sentence_vectors = self.embedder.many([text for _, _, text in sentences])
+        passage_vectors = counter.embed(self.embedder, [p.text for p in passages], document.slug)
+        sentence_vectors = counter.embed(
+            self.embedder, [text for _, _, text in sentences], document.slug
+        )
 
         def node(key: str, passage: Passage, text: str, vector) -> TextNode:
             return TextNode(
@@ -228,6 +228,24 @@ class PassageIndex:
             for chroma_id, vector in zip(got["ids"], got["embeddings"]):
                 self._vector_cache[chroma_id.rpartition("@")[0]] = list(vector)
         return {k: self._vector_cache[k] for k in keys if k in self._vector_cache}
+
+
+class _Counter:
+    """Embeds in batches and reports (done, total, document) after each batch."""
+
+    BATCH = 32
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.done, self.total, self.progress = 0, total, progress
+
+    def embed(self, embedder: Embedder, texts: list[str], what: str) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.BATCH):
+            vectors.extend(embedder.many(texts[start : start + self.BATCH]))
+            self.done += len(texts[start : start + self.BATCH])
+            if self.progress:
+                self.progress(self.done, self.total, what)
+        return vectors
 
 
 def vocabulary(corpus: Corpus) -> set[str]:
