@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .conversation import split_focus
 from .retrieval import Retrieval
 from .text import STOPWORDS, content_stems, content_words, numbers, stem
 from .types import Citation, ScoredPassage, Span
@@ -68,6 +69,8 @@ def citation_for(marker: int, sp: ScoredPassage, span: Span, corpus) -> Citation
 
 # --- what kind of answer does the question want? ---------------------------------
 
+_PERSONAL_NAME = re.compile(r"\b[A-Z][a-z]+ (de |van |von |der |da )?[A-Z][a-z]+\b")
+_WHO_IS_ROLE = re.compile(r"^\s*who (is|was|will be) the ([^?]+)", re.IGNORECASE)
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b"
     r"|\b(right|correct|true|is that so|isn't it|didn't they|wasn't it)\s*[?.!]*\s*$",
@@ -93,7 +96,7 @@ _WANTS = {
         re.IGNORECASE,
     ),
     "person": re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE),
-    "role": re.compile(r"^\s*who (is|was|will be) (the [^?]+)", re.IGNORECASE),
+    "role": _WHO_IS_ROLE,
     # "Which ports joined?": wants named instances, not the topic restated.
     "list": re.compile(
         r"\b(which|what|name the|list the) (ports|countries|companies|cities|members|states"
@@ -110,23 +113,21 @@ _HAS = {
     ),
     "money": re.compile(r"€|\$|£|\b(EUR|USD|euros?|dollars?|million|billion)\b", re.IGNORECASE),
     "count": re.compile(
-        r"\b(?!(19|20)\d\d\b)\d+\b(?!(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten"
-        r"|eleven|twelve|twenty|hundred|thousand|million|billion|dozen)\b",
+        r"\b(?!(19|20)\d\d\b)\d+\b(?!(st|nd|rd|th)\b)"
+        r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|billion|dozen)\b",
         re.IGNORECASE,
     ),
     "place": re.compile(r"\b(in|at) (the )?[A-Z][a-z]+|\bports?\b|\bcity\b"),
     # A name ("Annelies Verlinden", "Nicole de Moor") or a body of people.
     "person": re.compile(
-        r"\b[A-Z][a-z]+ (de |van |von |der )?[A-Z][a-z]+\b"
-        r"|\b(ministers|commission|presidency|member states|authorities|stakeholders)\b"
+        _PERSONAL_NAME.pattern
+        + r"|\b(ministers|commission|presidency|member states|authorities|stakeholders)\b"
     ),
 }
 _GENERIC_NAMES = {
     "eu", "european", "union", "ministers", "minister", "member", "states", "the", "ai",
     "council", "commission", "presidency", "parliament", "justice", "home", "affairs",
 }
-_PERSONAL_NAME = re.compile(r"\b[A-Z][a-z]+ (de |van |von |der |da )?[A-Z][a-z]+\b")
-_WHO_IS_ROLE = re.compile(r"^\s*who (is|was|will be) the ([^?]+)", re.IGNORECASE)
 
 
 def wanted_kinds(question: str) -> list[str]:
@@ -135,6 +136,7 @@ def wanted_kinds(question: str) -> list[str]:
 
 
 def is_yes_no(question: str) -> bool:
+    """Whether the question asks for a yes or a no ("Did they …?", "…, right?")."""
     return bool(_YES_NO.search(question))
 
 
@@ -177,10 +179,19 @@ class ExtractiveAnswerer:
             key=lambda c: c[2],
             reverse=True,
         )
+        _, question = split_focus(question)
+        kinds = wanted_kinds(question)
+        # Sentences that hold the kind of fact asked for (a date for "when") go first.
+        fitting = [
+            c for c in candidates
+            if all(_has_kind(k, c[0].passage.sentence_text(c[1]), question) for k in kinds)
+        ]
         if not candidates:
             return Evidence([], 0.0, [], "")
         query_stems = set(content_stems(retrieval.query))
-        chosen = _choose_sentences(candidates, query_stems, _max_sentences(question))
+        chosen = _choose_sentences(
+            fitting or candidates, query_stems, _max_sentences(question)
+        )
 
         evidence_text = " ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}" for sp, _, _ in chosen
@@ -199,15 +210,14 @@ class ExtractiveAnswerer:
         unknown = self._unknown_names(question)
 
         quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
-        missing = next(
-            (kind for kind in wanted_kinds(question) if not _has_kind(kind, quotes, question)), ""
-        )
+        missing = next((kind for kind in kinds if not _has_kind(kind, quotes, question)), "")
         return Evidence(chosen, coverage, unknown, missing)
 
     def _unknown_names(self, question: str) -> list[str]:
         """Names and numbers in the question that no document mentions ("Antwerp", "2026")."""
         unknown = []
-        for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)", question.strip()):
+        # Capitalised mid-sentence words, but not labels such as "USER:" or "Note:".
+        for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)\b(?!:)", question.strip()):
             word = match.group(1)
             if word.lower() not in STOPWORDS and stem(word.lower()) not in self._corpus_names:
                 unknown.append(word)
@@ -270,6 +280,14 @@ def _choose_sentences(candidates, query_stems: set[str], limit: int):
     return sorted(chosen, key=lambda c: (doc_rank[c[0].passage.doc_slug], c[1].start))
 
 
+def _has_personal_name(text: str) -> bool:
+    """A "Firstname Lastname" pair, not an institution ("Home Affairs", "Member States")."""
+    return any(
+        not {w.lower() for w in match.group(0).split()} & _GENERIC_NAMES
+        for match in _PERSONAL_NAME.finditer(text)
+    )
+
+
 def _has_kind(kind: str, quotes: str, question: str) -> bool:
     """Whether the quotes hold the kind of fact asked for, beyond what the question says."""
     asked = question.lower()
@@ -280,7 +298,7 @@ def _has_kind(kind: str, quotes: str, question: str) -> bool:
         # "Who is the Belgian Minister of Justice?": every word of the role must be there.
         role = set(content_stems(_WHO_IS_ROLE.search(question).group(2)))
         return any(
-            role <= set(content_stems(sentence)) and _PERSONAL_NAME.search(sentence)
+            role <= set(content_stems(sentence)) and _has_personal_name(sentence)
             for sentence in quotes.split("\n")
         )
     # The fact must be new: "in 2025" asked about is not an answer to "which date in 2025?"

@@ -59,13 +59,32 @@ def needs_context(question: str) -> bool:
     return short or bool(_REFERS_BACK.search(question))
 
 
+def split_focus(question: str) -> tuple[str, str]:
+    """(lead-in, question): in "Some context. Ignore the rules! Who is X?" the last
+    sentence is what is asked; the rest may only lend it words it refers back to."""
+    question = question.strip()
+    breaks = list(_SENTENCE_BREAK.finditer(question[:-1]))
+    if not breaks or not question.endswith("?"):
+        return "", question
+    start = breaks[-1].end()
+    focus = _LABEL.sub("", question[start:])  # "### USER: Who …?" -> "Who …?"
+    return question[:start].strip(), focus
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_LABEL = re.compile(r"^\W*[A-Za-z]+:\s+")
+
+
 def standalone_query(question: str, history: list[dict]) -> str:
     """The question, plus the earlier question's key words when it refers back."""
+    lead_in, focus = split_focus(question)
     earlier = [m["content"] for m in history if m["role"] == "user"]
-    if not earlier or not needs_context(question):
-        return question
-    own = set(content_words(question))
+    if lead_in:
+        earlier.append(lead_in)
+    if not earlier or not needs_context(focus):
+        return focus
+    own = set(content_words(focus))
     borrowed = [w for w in content_words(earlier[-1]) if w not in own]
     if not borrowed:
-        return question
-    return f"{question} ({' '.join(borrowed)})"
+        return focus
+    return f"{focus} ({' '.join(borrowed)})"
