@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-# In a checkout the prompts sit at the repo root; installed, they ship in the package.
+# Installed, the prompts ship inside the package; in a checkout they sit at the repo root.
 _CHECKOUT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
@@ -18,12 +18,12 @@ class PromptError(KeyError):
 @cache
 def load_prompt(name: str) -> str:
     """The text of prompts/<name>.txt."""
-    checkout = _CHECKOUT_PROMPTS / f"{name}.txt"
-    if checkout.is_file():
-        return checkout.read_text(encoding="utf-8")
     packaged = resources.files("assistant") / "prompts" / f"{name}.txt"
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
+    checkout = _CHECKOUT_PROMPTS / f"{name}.txt"
+    if checkout.is_file():
+        return checkout.read_text(encoding="utf-8")
     raise PromptError(f"No prompt named {name!r} (looked for prompts/{name}.txt).")
 
 
