@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 # Set before sentence-transformers / huggingface_hub are imported: no calls home.
@@ -26,6 +27,7 @@ class Embedder:
         self.model_path = model_path
         self.texts_embedded = 0
         self._model = None
+        self._loading = threading.Lock()  # the web app warms it up in a thread
 
     @property
     def model_id(self) -> str:
@@ -36,6 +38,10 @@ class Embedder:
         return hashlib.sha256(f"{path.name}:{size}".encode()).hexdigest()[:12]
 
     def _load(self):
+        with self._loading:
+            return self._load_once()
+
+    def _load_once(self):
         if self._model is None:
             if not Path(self.model_path).is_dir():
                 raise EmbeddingError(

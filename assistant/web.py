@@ -1,0 +1,631 @@
+"""Gradio chat over Assistant: streamed answers whose [n] markers open the quoted passage.
+
+Everything the page shows that comes from the corpus or a model is html-escaped here,
+on the server; the chat renders our own small HTML (no markdown, so no remote images).
+The page's behaviour (markers, sources panel, document view) is one script in
+web_assets/web.js, so a click on a marker needs no round trip.
+"""
+
+import html
+import json
+import logging
+import os
+import re
+import sys
+import textwrap
+import threading
+import time
+import uuid
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Before gradio is imported anywhere: no update check, no telemetry.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+ASSETS = Path(__file__).parent / "web_assets"
+EXAMPLE_COUNT = 4
+EXAMPLE_MAX_CHARS = 70  # longer examples wrap badly in the chips
+FEEDBACK_FILE = "feedback.jsonl"
+EMPTY_HINT = "Type a question about the release first, or pick one of the suggestions."
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial",
+                "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+
+log = logging.getLogger(__name__)
+_feedback_lock = threading.Lock()
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+# --- HTML: every string from the corpus or a model goes through esc() ------------------
+
+def esc(text) -> str:
+    """Text -> HTML that shows exactly that text (quotes escaped too, for attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def _paragraphs(text: str) -> str:
+    parts = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{esc(p).replace(chr(10), '<br>')}</p>" for p in parts)
+
+
+def render_question(question: str) -> str:
+    """The user's message as HTML."""
+    return f'<div class="question">{_paragraphs(question)}</div>'
+
+
+def render_streaming(text: str) -> str:
+    """A partly written answer: markers shown, not yet linked (citations come at the end)."""
+    body = _MARKER.sub(r'<sup class="cite pending">\1</sup>', _paragraphs(text))
+    return f'<div class="answer">{body}<span class="caret"></span></div>'
+
+
+TYPING = (
+    '<div class="answer"><span class="typing"><span></span><span></span><span></span></span></div>'
+)
+
+
+def render_answer(turn: dict, index: int) -> str:
+    """A finished answer: linked markers (hover shows the quote), notices and the meta line."""
+    quotes = {c["marker"]: c for c in turn["citations"]}
+
+    def link(match: re.Match) -> str:
+        citation = quotes.get(int(match.group(1)))
+        if citation is None:
+            return match.group(0)
+        title = f"“{citation['quote']}” — {citation['document']}, {citation['passage_id']}"
+        return (
+            f'<a class="cite" href="#cite-{index}-{citation["marker"]}" title="{esc(title)}">'
+            f"{citation['marker']}</a>"
+        )
+
+    body = _MARKER.sub(link, _paragraphs(turn["answer"]))
+    kind = "answer" if turn["answered"] else "answer abstained"
+    notes = ""
+    if not turn["answered"]:
+        notes += '<p class="note">See <b>Related</b> in the panel for the closest passages.</p>'
+    if turn.get("notice"):
+        notes += f'<p class="note">{esc(turn["notice"])}</p>'
+    if turn.get("unsupported"):
+        notes += (
+            f'<p class="note">{len(turn["unsupported"])} sentence(s) of the draft were left out: '
+            "no passage supports them.</p>"
+        )
+    return f'<div class="{kind}">{body}</div>{notes}{render_meta(turn)}'
+
+
+def render_meta(turn: dict) -> str:
+    """The small line under an answer: query used, stage timings, backend."""
+    timings = turn["timings"]
+    stages = [
+        f"{name.replace('_', ' ')} {timings[key]:,.0f} ms"
+        for key, name in (("retrieve", "retrieve"), ("first_text", "first text"),
+                          ("total", "total"))
+        if key in timings
+    ]
+    if timings.get("condense", 0) >= 1:
+        stages.insert(0, f"condense {timings['condense']:,.0f} ms")
+    return (
+        '<div class="meta">'
+        f'<span title="the search query used">searched “{esc(turn["query"])}”</span>'
+        f'<span>{" · ".join(stages)}</span>'
+        f'<span title="the answerer">{esc(turn["backend"])}</span>'
+        "</div>"
+    )
+
+
+def render_error(error: Exception) -> str:
+    """What the chat shows when the core fails: what happened, what to do."""
+    detail = str(error).strip() or type(error).__name__
+    return (
+        '<div class="answer failed"><p><b>Sorry, this question could not be answered.</b></p>'
+        f"<p>{esc(detail)}</p>"
+        "<p>The error was logged. Try again or rephrase; other questions still work.</p></div>"
+    )
+
+
+def _highlight(text: str, offset: int, spans: list[tuple[int, int, str]]) -> str:
+    """text (starting at document offset) with the given absolute spans wrapped in <mark>."""
+    out, cursor = [], 0
+    for start, end, attrs in sorted(spans):
+        start, end = max(start - offset, cursor), min(end - offset, len(text))
+        if start >= end:
+            continue  # overlapping or outside: the first mark wins
+        out.append(esc(text[cursor:start]))
+        out.append(f"<mark {attrs}>{esc(text[start:end])}</mark>")
+        cursor = end
+    out.append(esc(text[cursor:]))
+    return "".join(out)
+
+
+def _card_head(badge: str, doc_title: str, passage_id: str, section: str) -> str:
+    section = section.lstrip("#").strip()
+    show = section and section != doc_title
+    section_html = f'<span class="section">{esc(section)}</span>' if show else ""
+    return (
+        f'<span class="badge">{badge}</span><span class="head-text">'
+        f'<span class="doc">{esc(doc_title)}</span>'
+        f'<span class="pid">{esc(passage_id)}</span>{section_html}</span>'
+    )
+
+
+def render_sources(turns: list[dict], corpus) -> str:
+    """The sources panel: one section per answered turn (the latest shown), cards and documents."""
+    answered = [n for n, t in enumerate(turns) if not t["error"]]
+    if not answered:
+        return (
+            '<div class="panel-empty"><p class="panel-title">Sources</p>'
+            "<p>Every answer is made of sentences quoted from the release. Click a marker "
+            'like <span class="cite demo">1</span> to read the passage it comes from, '
+            "highlighted, and open it in the full release.</p></div>"
+        )
+    return "".join(
+        _render_turn_sources(turns[n], n, corpus, shown=n == answered[-1]) for n in answered
+    )
+
+
+def _render_turn_sources(turn: dict, index: int, corpus, shown: bool) -> str:
+    cards, docs = [], {}
+    if turn["answered"]:
+        title = "Sources"
+        lead = "Click a card or a marker in the answer to open the passage."
+        for c in turn["citations"]:
+            key = f"{index}-{c['marker']}"
+            passage = _highlight(
+                c["passage_text"], c["passage_start"],
+                [(c["start"], c["end"], 'class="quote"')],
+            )
+            cards.append(_card(key, str(c["marker"]), c, passage, "cite-card", c["quote"]))
+            docs.setdefault(c["doc_slug"], []).append(
+                (c["start"], c["end"], f'class="quote dm-{key}"')
+            )
+    else:
+        title = "Related"
+        lead = ("The release does not answer this. These are the closest passages, "
+                "for reading only: they are not citations.")
+        for n, r in enumerate(turn["related"], 1):
+            key = f"{index}-r{n}"
+            cards.append(_card(key, "·", r, esc(r["passage_text"]), "related-card", ""))
+            docs.setdefault(r["doc_slug"], []).append(
+                (r["passage_start"], r["passage_start"] + len(r["passage_text"]),
+                 f'class="related-span dm-{key}"')
+            )
+    views = "".join(
+        _render_document(corpus.document(slug), spans, f"{index}-{slug}")
+        for slug, spans in docs.items()
+    )
+    question = esc(turn["question"])
+    return (
+        f'<section {"" if shown else "hidden "}class="turn" id="turn-{index}">'
+        f'<div class="cards"><p class="panel-title {title.lower()}">{title}</p>'
+        f'<p class="panel-lead">{lead}</p><p class="panel-q">For: “{question}”</p>'
+        f'{"".join(cards)}</div>{views}</section>'
+    )
+
+
+def _card(key: str, badge: str, item: dict, passage_html: str, kind: str, quote: str) -> str:
+    quote_html = f'<p class="card-quote">“{esc(quote)}”</p>' if quote else ""
+    return (
+        f'<article class="card {kind}" id="src-{key}">'
+        f'<button type="button" class="card-head" value="{key}">'
+        f"{_card_head(badge, item['document'], item['passage_id'], item['section'])}</button>"
+        f"{quote_html}"
+        f'<div class="card-body"><p class="passage">{passage_html}</p>'
+        f'<button type="button" class="view-doc" value="{key}">View in the release →</button>'
+        "</div></article>"
+    )
+
+
+def _render_document(document, spans: list[tuple[int, int, str]], key: str) -> str:
+    return (
+        f'<div class="docview" hidden id="doc-{esc(key)}">'
+        '<div class="doc-bar"><button type="button" class="back">← Sources</button>'
+        f'<span class="doc-title">{esc(document.title)}</span>'
+        f'<span class="doc-path">{esc(document.path)}</span></div>'
+        f'<div class="doc-text">{_highlight(document.text, 0, spans)}</div></div>'
+    )
+
+
+# --- the conversation -----------------------------------------------------------------
+
+def turn_from_reply(reply) -> dict:
+    """The parts of a Reply the page and the feedback file keep (plain JSON)."""
+    return {
+        "id": uuid.uuid4().hex,
+        "question": reply.question,
+        "answer": reply.text,
+        "answered": reply.answered,
+        "citations": [asdict(c) for c in reply.citations],
+        "related": [
+            {
+                "passage_id": sp.passage.id,
+                "document": sp.passage.doc_title,
+                "doc_slug": sp.passage.doc_slug,
+                "section": sp.passage.section,
+                "passage_text": sp.passage.text,
+                "passage_start": sp.passage.start,
+            }
+            for sp in reply.related
+        ],
+        "query": reply.query,
+        "backend": reply.backend,
+        "timings": reply.timings,
+        "notice": reply.notice,
+        "unsupported": list(reply.unsupported),
+        "error": False,
+    }
+
+
+def history_of(turns: list[dict]) -> list[dict]:
+    """Earlier turns in the form Assistant.stream takes (failed turns left out)."""
+    history = []
+    for turn in turns:
+        if not turn["error"]:
+            history.append({"role": "user", "content": turn["question"]})
+            history.append({"role": "assistant", "content": turn["answer"]})
+    return history
+
+
+def new_conversation() -> dict:
+    """An empty conversation: chat messages as shown, and one turn per answer."""
+    return {"messages": [], "turns": []}
+
+
+def ask_payload(reply) -> dict:
+    """What the API returns: the answer text and its citations as structured data."""
+    return {
+        "answer": reply.text,
+        "answered": reply.answered,
+        "citations": [
+            {
+                "marker": c.marker,
+                "document": c.document,
+                "doc_slug": c.doc_slug,
+                "passage_id": c.passage_id,
+                "section": c.section,
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in reply.citations
+        ],
+        "related": [sp.passage.id for sp in reply.related],
+        "query": reply.query,
+        "backend": reply.backend,
+        "timings": reply.timings,
+        "notice": reply.notice,
+    }
+
+
+# --- feedback ---------------------------------------------------------------------------
+
+def public_settings(settings) -> dict:
+    """Settings worth keeping with feedback (never the API key)."""
+    return {
+        f.name: str(getattr(settings, f.name)) if isinstance(getattr(settings, f.name), Path)
+        else getattr(settings, f.name)
+        for f in fields(settings)
+        if f.name != "llm_api_key"
+    }
+
+
+def save_feedback(settings, turn: dict, rating: str, comment: str = "") -> dict:
+    """Append one feedback record to data_dir/feedback.jsonl; the last record per id wins."""
+    record = {
+        "id": turn["id"],
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rating": rating,
+        "comment": comment,
+        "question": turn["question"],
+        "answer": turn["answer"],
+        "answered": turn["answered"],
+        "citations": [
+            {k: c[k] for k in ("marker", "passage_id", "document", "quote", "start", "end")}
+            for c in turn["citations"]
+        ],
+        "query": turn["query"],
+        "backend": turn["backend"],
+        "settings": public_settings(settings),
+    }
+    path = Path(settings.data_dir) / FEEDBACK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _feedback_lock, path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return record
+
+
+# --- the app ----------------------------------------------------------------------------
+
+def example_questions(bot, count: int = EXAMPLE_COUNT) -> list[str]:
+    """Short questions about different passages: from questions.jsonl when the corpus has one,
+    else one per section heading."""
+    picked, seen = [], set()
+    rows_file = Path(bot.settings.corpus_dir) / "questions.jsonl"
+    if rows_file.is_file():
+        for line in rows_file.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            question = row.get("user_input", "")
+            if not (row.get("answerable") and not row.get("history")
+                    and row.get("question_type") == "factoid"
+                    and len(question) <= EXAMPLE_MAX_CHARS):
+                continue
+            context = (row.get("reference_contexts") or [""])[0]
+            passage = next(
+                (p.id for p in bot.corpus.passages if context and context in p.text), None
+            )
+            if passage is None or passage in seen:
+                continue
+            seen.add(passage)
+            picked.append(question)
+            if len(picked) == count:
+                return picked
+    for passage in bot.corpus.passages:
+        heading = passage.section.lstrip("#").strip()
+        if re.search(r"[<>{}\[\]]", heading):
+            continue  # markup makes a poor suggestion (it would still be shown as text)
+        if heading and heading not in seen and len(picked) < count:
+            seen.add(heading)
+            topic = textwrap.shorten(heading, EXAMPLE_MAX_CHARS - 32, placeholder="…")
+            if topic[1:2].islower():
+                topic = topic[0].lower() + topic[1:]  # keep "EU", lower "Fight"
+            picked.append(f"What does the release say about {topic}?")
+    return picked
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def build_app(bot, warming: threading.Thread | None = None):
+    """The chat page over one shared Assistant (launch it with launch()).
+
+    warming: a thread still loading the models; questions wait for it rather than load twice.
+    """
+    import gradio as gr
+
+    from .conversation import QuestionError, check_question
+
+    corpus = bot.corpus
+    titles = ", ".join(d.title for d in corpus.documents[:2])
+    more = f" and {len(corpus.documents) - 2} more" if len(corpus.documents) > 2 else ""
+
+    def respond(message: str, conv: dict):
+        conv = {"messages": list(conv["messages"]), "turns": list(conv["turns"])}
+        if not (message or "").strip():
+            yield gr.skip(), gr.skip(), gr.skip(), _hint(EMPTY_HINT), gr.skip(), gr.skip()
+            return
+        try:
+            question = check_question(message, bot.settings.max_question_chars)
+        except QuestionError as error:
+            yield gr.skip(), gr.skip(), gr.skip(), _hint(str(error), "warn"), gr.skip(), gr.skip()
+            return
+        messages = conv["messages"]
+        index = len(conv["turns"])
+        messages.append({"role": "user", "content": render_question(question)})
+        messages.append({"role": "assistant", "content": TYPING})
+        yield messages, "", gr.skip(), _hint(""), conv, gr.Row(visible=False)
+        text, reply = "", None
+        try:
+            if warming is not None:
+                warming.join()
+            for item in bot.stream(question, history_of(conv["turns"])):
+                if isinstance(item, str):
+                    text += item
+                    messages[-1] = {"role": "assistant", "content": render_streaming(text)}
+                    yield messages, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                else:
+                    reply = item
+            turn = turn_from_reply(reply)
+            messages[-1] = {"role": "assistant", "content": render_answer(turn, index)}
+        except Exception as error:  # the page must keep serving whatever the core does
+            log.exception("answering %r failed", question[:200])
+            if isinstance(error, QuestionError):
+                content = render_error(error)
+            else:
+                content = render_error(RuntimeError(f"{type(error).__name__}: {error}"))
+            turn = {"id": uuid.uuid4().hex, "question": question, "answer": "", "error": True,
+                    "answered": False, "citations": [], "related": [], "query": question,
+                    "backend": "", "timings": {}}
+            messages[-1] = {"role": "assistant", "content": content}
+        conv["turns"].append(turn)
+        yield messages, gr.skip(), render_sources(conv["turns"], corpus), gr.skip(), conv, gr.skip()
+
+    def pick_example(evt: gr.SelectData) -> str:
+        return evt.value["text"]
+
+    def vote(conv: dict, data: gr.LikeData):
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        turns = conv["turns"]
+        turn = turns[index // 2] if index // 2 < len(turns) else None
+        if turn is None or turn["error"] or data.liked not in (True, False):
+            return gr.skip(), gr.Row(visible=False), _hint("")
+        rating = "up" if data.liked else "down"
+        try:
+            save_feedback(bot.settings, turn, rating)
+        except OSError as error:
+            return gr.skip(), gr.Row(visible=False), _unsaved(error)
+        pending = {"turn": turn, "rating": rating}
+        prompt = "Thanks! What was good?" if data.liked else "Thanks. What was wrong or missing?"
+        return pending, gr.Row(visible=True), _hint(prompt + " (optional, below)")
+
+    def comment(text: str, pending: dict | None):
+        if not pending or not text.strip():
+            return gr.skip(), gr.Row(visible=False), _hint("")
+        try:
+            save_feedback(bot.settings, pending["turn"], pending["rating"], text.strip()[:4000])
+        except OSError as error:
+            return gr.skip(), gr.Row(visible=True), _unsaved(error)
+        return "", gr.Row(visible=False), _hint("Thanks, your comment was saved.", "ok")
+
+    def reset():
+        return [], "", render_sources([], corpus), _hint(""), new_conversation(), gr.Row(
+            visible=False
+        ), None
+
+    def ask(question: str, history: list | None = None) -> dict:
+        """Answer a question about the release; returns the answer and its citations."""
+        if warming is not None:
+            warming.join()
+        try:
+            reply = bot.ask(question, history or None)
+        except QuestionError as error:
+            raise gr.Error(str(error)) from None
+        except Exception as error:  # a readable message for the client, the trace in the log
+            log.exception("API question %r failed", str(question)[:200])
+            raise gr.Error(f"The assistant failed: {type(error).__name__}: {error}") from None
+        return ask_payload(reply)
+
+    with gr.Blocks(title="Release Assistant", analytics_enabled=False) as app:
+        conv = gr.State(new_conversation())
+        pending = gr.State(None)
+        with gr.Row(elem_id="topbar"):
+            gr.HTML(
+                '<div class="brand"><span class="logo">❝</span><div>'
+                '<h1>Release Assistant</h1>'
+                f'<p>Answers about <b>{esc(titles)}</b>{esc(more)}, '
+                "every sentence quoted from the source.</p></div></div>",
+                js_on_load=None,
+            )
+            new_chat = gr.Button("+ New chat", elem_id="new-chat", size="sm", scale=0,
+                                 variant="secondary")
+        with gr.Row(elem_id="main", equal_height=False):
+            with gr.Column(scale=3, min_width=420, elem_id="chat-col"):
+                chat = gr.Chatbot(
+                    elem_id="chat",
+                    show_label=False,
+                    height="min(68vh, 760px)",
+                    min_height=380,
+                    render_markdown=False,
+                    latex_delimiters=[],
+                    sanitize_html=True,
+                    buttons=["copy"],
+                    feedback_options=("Like", "Dislike"),
+                    layout="panel",
+                    placeholder=(
+                        "<div class='welcome'><h2>Ask about the release</h2>"
+                        "<p>Answers quote the release word for word. Hover a marker to see "
+                        "the quote, click it to open the passage.</p></div>"
+                    ),
+                    examples=[{"text": q} for q in example_questions(bot)],
+                )
+                box = gr.Textbox(
+                    elem_id="box",
+                    show_label=False,
+                    placeholder="Ask a question about the release…",
+                    lines=1,
+                    max_lines=6,
+                    autofocus=True,
+                    submit_btn="Ask",
+                )
+                notice = gr.HTML(_hint(""), elem_id="notice", js_on_load=None)
+                with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+                    comment_box = gr.Textbox(
+                        show_label=False, placeholder="Optional comment…", scale=5,
+                        elem_id="comment", max_lines=4,
+                    )
+                    send = gr.Button("Send", size="sm", scale=1, elem_id="send-comment")
+            with gr.Column(scale=2, min_width=320, elem_id="side"):
+                sources = gr.HTML(render_sources([], corpus), elem_id="sources", js_on_load=None)
+
+        outputs = [chat, box, sources, notice, conv, feedback_row]
+        private = {"api_visibility": "private"}
+        box.submit(respond, [box, conv], outputs, concurrency_limit=4, **private)
+        chat.example_select(pick_example, None, box, **private).then(
+            respond, [box, conv], outputs, concurrency_limit=4, **private
+        )
+        chat.like(vote, conv, [pending, feedback_row, notice], **private)
+        send.click(comment, [comment_box, pending], [comment_box, feedback_row, notice], **private)
+        comment_box.submit(
+            comment, [comment_box, pending], [comment_box, feedback_row, notice], **private
+        )
+        reset_outputs = [chat, box, sources, notice, conv, feedback_row, pending]
+        new_chat.click(reset, None, reset_outputs, **private)
+        chat.clear(reset, None, reset_outputs, **private)
+        gr.api(ask, api_name="ask")
+    app.queue(default_concurrency_limit=4)
+    return app
+
+
+def _unsaved(error: OSError) -> str:
+    log.error("feedback not saved: %s", error)
+    return _hint(f"Sorry, your feedback could not be saved ({error.strerror or error}).", "warn")
+
+
+def _hint(text: str, kind: str = "info") -> str:
+    return f'<p class="hint {kind}">{esc(text)}</p>' if text else '<p class="hint"></p>'
+
+
+def launch(app, host: str | None = None, port: int | None = None, auth: str | None = None,
+           block: bool = True):
+    """Start the page's server (theme, styles and script included); returns the app."""
+    import gradio as gr
+
+    theme = gr.themes.Default(
+        primary_hue="indigo", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS,
+        radius_size="md",
+    ).set(body_background_fill="#f5f6fa", body_background_fill_dark="#f5f6fa")
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not (sep and user and password):
+            from .config import ConfigError
+
+            raise ConfigError("--auth must look like USER:PASSWORD.")
+        credentials = [(user, password)]
+    app.launch(
+        server_name=host or DEFAULT_HOST,
+        server_port=port or DEFAULT_PORT,
+        auth=credentials,
+        auth_message="Release Assistant: sign in to ask questions." if credentials else None,
+        theme=theme,
+        css=_asset("web.css"),
+        head=f"<script>{_asset('web.js')}</script>",
+        footer_links=[],
+        run_history=False,
+        enable_monitoring=False,
+        show_error=True,
+        quiet=True,
+        prevent_thread_lock=not block,
+    )
+    return app
+
+
+def serve(args) -> int:
+    """`assistant web`: index the corpus, then serve the chat until interrupted."""
+    from .pipeline import Assistant
+
+    started = time.perf_counter()
+    host, port = args.host or DEFAULT_HOST, args.port or DEFAULT_PORT
+    print("assistant: loading the release and the index…", file=sys.stderr, flush=True)
+    bot = Assistant(args.corpus, args.data)
+    for problem in bot.problems:
+        print(f"assistant: {problem}", file=sys.stderr)
+    # Load the embedding model while the page starts, not on the first question. Gradio
+    # is imported first: two threads importing overlapping packages can deadlock.
+    import gradio  # noqa: F401
+
+    warming = threading.Thread(target=bot.retriever.retrieve, args=("warm up",), daemon=True)
+    warming.start()
+    app = build_app(bot, warming)
+    try:
+        launch(app, host, port, args.auth, block=False)
+    except OSError as error:  # gradio says "Cannot find empty port" when it is taken
+        log.debug("launch failed: %s", error)
+        print(f"assistant: cannot listen on {host}:{port}: the port is in use or not allowed. "
+              "Pick another one with --port.", file=sys.stderr)
+        return 1
+    if host in ("0.0.0.0", "::") and not args.auth:
+        print("assistant: warning: listening on all interfaces without --auth.", file=sys.stderr)
+    print(f"Release Assistant ready in {time.perf_counter() - started:.1f} s: "
+          f"http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    try:
+        app.block_thread()
+    finally:
+        app.close()
+    return 0

@@ -1,0 +1,372 @@
+"""The web chat, driven in a real Chromium: answers stream in, [n] opens the quoted passage.
+
+The app runs in this process on a free loopback port; the page is checked the way a
+reader would see it (visible text, highlights, what the browser fetches).
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from conftest import CORPUS, REPO, free_port
+from playwright.sync_api import expect
+
+from assistant import Assistant, Settings
+from assistant.web import build_app, launch
+
+SCREENSHOT_COPY = REPO.parent / "scratch" / "web-screenshot.png"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+ANSWER_TIMEOUT_MS = 60_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+@contextmanager
+def serving(bot):
+    """The chat for bot on a free loopback port; its URL while the block runs."""
+    app = build_app(bot)
+    port = free_port()
+    launch(app, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def url(bot):
+    with serving(bot) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Chat:
+    """A page of the chat and every URL it asked for."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> "Chat":
+        self.page.goto(url)
+        self.page.wait_for_selector("#box textarea")
+        return self
+
+    def ask(self, question: str):
+        """Type a question, press Enter, wait for the finished answer; returns its locator."""
+        finished = "#chat .bot-row :is(.meta, .failed)"
+        before = self.page.locator(finished).count()
+        self.page.fill("#box textarea", question)
+        self.page.press("#box textarea", "Enter")
+        self.page.wait_for_function(
+            f"document.querySelectorAll('{finished}').length > {before}",
+            timeout=ANSWER_TIMEOUT_MS,
+        )
+        return self.page.locator("#chat .bot-row").last
+
+    def outside_hosts(self) -> set[str]:
+        hosts = {urlparse(u).hostname for u in self.requests if urlparse(u).scheme not in
+                 ("data", "blob", "about", "chrome-extension")}
+        return hosts - LOOPBACK
+
+
+@pytest.fixture
+def chat(browser):
+    context = browser.new_context(
+        viewport={"width": 1360, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    session = Chat(page)
+    page.on("request", lambda request: session.requests.append(request.url))
+    page.on("websocket", lambda ws: session.requests.append(ws.url))
+    yield session
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_marker_opens_the_passage_with_the_quote_highlighted(chat, url, bot, tmp_path):
+    question = "Who is the State Secretary for asylum and migration?"
+    expected = bot.ask(question).citations[0]
+    chat.open(url)
+    answer = chat.ask(question)
+    marker = answer.locator("a.cite", has_text="1")
+    assert marker.count() == 1, answer.inner_html()
+    card_quote = chat.page.locator("#src-0-1 .passage mark.quote")
+    assert not card_quote.is_visible()  # closed until the reader asks for it
+
+    marker.hover()
+    tip = chat.page.locator("#cite-tip")
+    tip.wait_for(state="visible")
+    assert expected.quote in tip.inner_text()
+
+    marker.click()
+    card_quote.wait_for(state="visible")
+    assert card_quote.inner_text() == expected.quote
+    card = chat.page.locator("#src-0-1")
+    assert expected.document in card.inner_text() and expected.passage_id in card.inner_text()
+    chat.page.mouse.move(5, 5)
+    chat.page.wait_for_timeout(300)  # let the tooltip and the flash fade
+    chat.page.screenshot(path=str(tmp_path / "answered.png"))
+    SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / "answered.png", SCREENSHOT_COPY)
+
+    card.locator(".view-doc").click()
+    in_release = chat.page.locator("#sources .docview mark.active")
+    in_release.wait_for(state="visible")
+    assert in_release.inner_text() == expected.quote
+    expect(in_release).to_be_in_viewport()  # scrolled to the span, not left at the top
+    chat.page.screenshot(path=str(tmp_path / "in-release.png"))
+    assert not chat.outside_hosts(), chat.outside_hosts()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_unanswerable_question_lists_related_passages_not_citations(chat, url):
+    chat.open(url)
+    answer = chat.ask("How much funding did the European Ports Alliance receive?")
+    assert "The release does not say" in answer.inner_text()
+    assert answer.locator("a.cite, .cite").count() == 0
+    panel = chat.page.locator("#sources section.turn:visible")
+    assert panel.locator(".panel-title").inner_text().strip().lower() == "related"
+    assert "not citations" in panel.inner_text()
+    assert panel.locator(".related-card").count() >= 1
+    assert panel.locator(".cite-card, mark.quote").count() == 0
+    assert not chat.outside_hosts(), chat.outside_hosts()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_follow_up_question_uses_the_previous_turn(chat, url):
+    chat.open(url)
+    chat.ask("Who is the State Secretary for asylum and migration?")
+    answer = chat.ask("What is her key priority?")
+    assert "finalize the legal texts" in answer.locator(".answer").inner_text()
+    searched = answer.locator(".meta").inner_text().lower()
+    assert "state secretary" in searched or "asylum" in searched, searched
+    # The panel follows the latest answer; the first answer's markers still open theirs.
+    chat.page.locator("#chat a.cite[href='#cite-0-1']").click()
+    chat.page.locator("#src-0-1 mark.quote").wait_for(state="visible")
+    assert not chat.outside_hosts(), chat.outside_hosts()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_empty_and_huge_messages_get_a_hint_not_an_error(chat, url, bot):
+    chat.open(url)
+    hint = chat.page.locator("#notice .hint")
+    chat.page.press("#box textarea", "Enter")
+    chat.page.wait_for_function(
+        "document.querySelector('#notice .hint').innerText.includes('Type a question')"
+    )
+    paste = "word " * 20_000  # 100 kB
+    chat.page.fill("#box textarea", paste)
+    chat.page.press("#box textarea", "Enter")
+    chat.page.wait_for_function(
+        "document.querySelector('#notice .hint').innerText.includes('limit')"
+    )
+    assert f"{bot.settings.max_question_chars:,}" in hint.inner_text()
+    assert chat.page.locator("#chat .user-row").count() == 0
+    assert chat.page.locator(".toast-body.error, .toast-wrap .error").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_example_answer_copies_as_text_and_new_chat_starts_over(chat, url):
+    chat.open(url)
+    example = chat.page.locator("#chat .examples button.example").first
+    asked = example.inner_text().strip()
+    example.click()
+    chat.page.locator("#chat .bot-row .meta").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert chat.page.locator("#chat .user-row").inner_text().strip() == asked
+    answer = chat.page.locator("#chat .bot-row").last
+    answer.locator("button[aria-label='Copy message']").click()
+    chat.page.wait_for_timeout(200)
+    copied = chat.page.evaluate("navigator.clipboard.readText()")
+    assert "[1]" in copied and "Sources:\n[1] “" in copied, copied
+    assert "<" not in copied  # text, not the HTML the message is stored as
+
+    chat.page.click("#new-chat")
+    chat.page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 0")
+    assert "Click a marker" in chat.page.locator("#sources").inner_text()
+    answer = chat.ask("What is her key priority?")  # nothing earlier to lean on any more
+    assert "searched “What is her key priority?”" in answer.locator(".meta").inner_text()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_feedback_with_comment_is_saved_with_the_answer(chat, url, bot):
+    chat.open(url)
+    answer = chat.ask("When did the ministers meet for the Justice and Home Affairs Council?")
+    answer.locator("button[aria-label='Like'], button[title='Like']").first.click()
+    chat.page.locator("#comment textarea").wait_for(state="visible")
+    chat.page.fill("#comment textarea", "Exactly the date I needed.")
+    chat.page.click("#send-comment")
+    chat.page.wait_for_function(
+        "document.querySelector('#notice .hint').innerText.includes('saved')"
+    )
+    lines = (bot.settings.data_dir / "feedback.jsonl").read_text().splitlines()
+    vote, commented = json.loads(lines[-2]), json.loads(lines[-1])
+    assert vote["id"] == commented["id"] and vote["rating"] == commented["rating"] == "up"
+    assert commented["comment"] == "Exactly the date I needed."
+    assert commented["question"].startswith("When did the ministers meet")
+    assert "25th of January" in commented["answer"]
+    assert commented["citations"][0]["quote"] in commented["answer"]
+    assert commented["settings"]["answerer"] == "extractive"
+    assert "llm_api_key" not in commented["settings"]
+
+
+HOSTILE = """\
+---
+title: Harbour <script>window.__xss = 1</script> notice
+---
+# Harbour notice <img src=x onerror="window.__xss = 2">
+
+The lighthouse keeper <img src=x onerror="window.__xss = 3"> reported that the Ostend \
+lighthouse lamp was replaced on Tuesday.
+
+Visitors may climb the <script>window.__xss = 4</script> lighthouse tower on Sundays.
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_markup_in_a_document_renders_as_text(chat, corpus_copy, embedder, tmp_path):
+    (corpus_copy / "harbour.md").write_text(HOSTILE)
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    hostile = Assistant(settings=settings, embedder=embedder)
+    with serving(hostile) as address:
+        chat.open(address)
+        answer = chat.ask("When was the Ostend lighthouse lamp replaced?")
+        assert '<img src=x onerror="window.__xss = 3">' in answer.inner_text()
+        answer.locator("a.cite").first.click()
+        chat.page.locator("#sources .card.open .view-doc").click()
+        document = chat.page.locator("#sources .docview:visible")
+        assert "<script>window.__xss = 4</script>" in document.inner_text()
+        assert "<script>window.__xss = 1</script>" in document.inner_text()
+        assert chat.page.evaluate("typeof window.__xss") == "undefined"
+        assert chat.page.locator("#chat img, #sources img, #topbar img").count() == 0
+        assert chat.page.locator("#chat script, #sources script, #topbar script").count() == 0
+    assert not chat.outside_hosts(), chat.outside_hosts()
+
+
+class Scripted:
+    """The real answerer, streamed word by word (as an LLM would), failing on request."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name
+
+    def stream(self, question, retrieval):
+        if "explode" in question:
+            raise RuntimeError("the index went away")
+        for item in self.inner.stream(question, retrieval):
+            if not isinstance(item, str):
+                yield item
+                continue
+            for word in item.split(" "):
+                time.sleep(0.08)
+                yield word + " "
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_answer_streams_and_a_failure_reads_as_a_message(chat, corpus_copy, embedder, tmp_path):
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    scripted = Assistant(settings=settings, embedder=embedder)
+    scripted.answerer = Scripted(scripted.answerer)
+    with serving(scripted) as address:
+        chat.open(address)
+        failed = chat.ask("Why did it explode?")
+        assert "RuntimeError: the index went away" in failed.inner_text()
+        assert "Traceback" not in failed.inner_text()
+
+        chat.page.fill("#box textarea", "Who is the State Secretary for asylum and migration?")
+        chat.page.press("#box textarea", "Enter")
+        partial = chat.page.locator("#chat .bot-row").last.locator(".answer .caret")
+        partial.wait_for(state="attached", timeout=ANSWER_TIMEOUT_MS)
+        early = chat.page.locator("#chat .bot-row").last.inner_text()
+        answer = chat.page.locator("#chat .bot-row").last
+        answer.locator(".meta").wait_for(timeout=ANSWER_TIMEOUT_MS)
+        final = answer.locator(".answer").inner_text()
+        assert "Nicole de Moor" in final and len(early.strip()) < len(final.strip())
+        assert answer.locator("a.cite").count() >= 1  # the app kept serving after the failure
+
+
+@pytest.mark.slow
+def test_api_returns_answer_and_citations_as_data(url, bot):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    result = client.predict(
+        question="What type of organisation is the European Ports Alliance?", api_name="/ask"
+    )
+    assert result["answered"] and "[1]" in result["answer"]
+    first = result["citations"][0]
+    document = bot.corpus.document(first["doc_slug"])
+    assert document.text[first["start"] : first["end"]] == first["quote"]
+    assert first["passage_id"].startswith(first["doc_slug"] + "#p")
+    assert first["document"] == document.title
+
+    follow_up = client.predict(
+        question="What is her key priority?",
+        history=[
+            {"role": "user", "content": "Who is the State Secretary for asylum and migration?"},
+            {"role": "assistant", "content": "Nicole de Moor."},
+        ],
+        api_name="/ask",
+    )
+    assert "finalize the legal texts" in follow_up["answer"]
+    assert follow_up["query"] != "What is her key priority?"
+
+    with pytest.raises(Exception, match="empty"):
+        client.predict(question="   ", api_name="/ask")
+
+
+@pytest.mark.slow
+def test_assistant_web_prints_its_url_and_asks_for_the_login(tmp_path):
+    port = free_port()
+    command = [
+        sys.executable, "-m", "assistant", "web", "--corpus", str(CORPUS),
+        "--data", str(tmp_path / "data"), "--port", str(port), "--auth", "reader:s3cret",
+    ]
+    server = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)},
+    )
+    try:
+        line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line, (line, server.stderr.read())
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/info", timeout=10)
+        assert refused.value.code == 401
+
+        from gradio_client import Client
+
+        client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "s3cret"), verbose=False)
+        result = client.predict(question="When did the ministers meet?", api_name="/ask")
+        assert result["answered"] and result["citations"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
