@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
         # Sentences that hold the kind of fact asked for (a date for "when") go first.
         fitting = [
             c for c in candidates
-            if all(_has_kind(k, c[0].passage.sentence_text(c[1]), question) for k in kinds)
+            if all(has_kind(k, c[0].passage.sentence_text(c[1]), question) for k in kinds)
         ]
         if not candidates:
             return Evidence([], 0.0, [], "")
@@ -210,7 +210,7 @@ class ExtractiveAnswerer:
         unknown = self._unknown_names(question)
 
         quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
-        missing = next((kind for kind in kinds if not _has_kind(kind, quotes, question)), "")
+        missing = next((kind for kind in kinds if not has_kind(kind, quotes, question)), "")
         return Evidence(chosen, coverage, unknown, missing)
 
     def _unknown_names(self, question: str) -> list[str]:
@@ -226,13 +226,22 @@ class ExtractiveAnswerer:
                 unknown.append(number)
         return unknown
 
+    def refusal(self, question: str, evidence: Evidence) -> str:
+        """Why no answerer should answer from this evidence ("" when one may try):
+        the kind of fact asked for is absent, or the question names what no document does."""
+        if not evidence.sentences:
+            return "nothing was retrieved"
+        if evidence.missing_kind:
+            return f"no passage states the {evidence.missing_kind} asked for"
+        if evidence.unknown and not _premise_to_correct(question, evidence):
+            return f"the release never mentions {', '.join(evidence.unknown)}"
+        return ""
+
     def answers(self, question: str, evidence: Evidence) -> bool:
         """Whether the chosen sentences answer the question (or correct its premise)."""
-        if not evidence.sentences or evidence.missing_kind:
+        if self.refusal(question, evidence):
             return False
         if evidence.sentences[0][2] < MIN_SENTENCE_SCORE:
-            return False
-        if evidence.unknown and not _premise_to_correct(question, evidence):
             return False
         return evidence.coverage >= MIN_COVERAGE
 
@@ -288,7 +297,7 @@ def _has_personal_name(text: str) -> bool:
     )
 
 
-def _has_kind(kind: str, quotes: str, question: str) -> bool:
+def has_kind(kind: str, quotes: str, question: str) -> bool:
     """Whether the quotes hold the kind of fact asked for, beyond what the question says."""
     asked = question.lower()
     if kind == "list":

@@ -118,9 +118,10 @@ def _ask(args) -> int:
 
     check_question(args.question, 10**9)  # fail fast, before loading the model
     bot = _open(args, progress=False)
-    reply = None
+    reply, streamed = None, ""
     for item in bot.stream(args.question):
         if isinstance(item, str):
+            streamed += item
             if args.stream and not args.json:
                 print(item, end="", flush=True)
         else:
@@ -130,9 +131,15 @@ def _ask(args) -> int:
         return 0
     if not args.stream:
         print(reply.text, end="")
+    elif reply.text != streamed:  # the answerer fell back after streaming: show what stands
+        print(f"\n\n{reply.text}", end="")
     print()
     if reply.notice:
         print(f"\nnote: {reply.notice}")
+    if reply.unsupported:
+        print(f"\nleft out (not supported by the cited passages): {len(reply.unsupported)}")
+        for sentence in reply.unsupported:
+            print(f"  - {textwrap.shorten(sentence, 100)}")
     if reply.citations:
         print("\nSources:")
         for c in reply.citations:

@@ -82,7 +82,7 @@ class Retriever:
             scored: list[tuple[Span, float]] = []
             for n, span in enumerate(sp.passage.sentences, 1):
                 stored = vectors.get(sentence_key(sp.passage, n))
-                similarity = _cosine(vector, stored) if stored else 0.0
+                similarity = cosine(vector, stored) if stored else 0.0
                 overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
@@ -111,7 +111,8 @@ def _sentence_idf(corpus: Corpus) -> dict[str, float]:
     return {s: math.log((total + 1) / (n + 0.5)) for s, n in counts.items()}
 
 
-def _cosine(a, b) -> float:
+def cosine(a, b) -> float:
+    """Cosine similarity of two vectors."""
     dot = sum(x * y for x, y in zip(a, b))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0

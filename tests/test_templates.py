@@ -7,9 +7,9 @@ import sys
 import zipfile
 
 import pytest
+from conftest import REPO
 
 from assistant.templates import PromptError, load_prompt, render_prompt
-from conftest import REPO
 
 
 def test_prompts_are_loaded_by_name():

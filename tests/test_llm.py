@@ -1,0 +1,340 @@
+"""LLM answers: a real llama.cpp server with Gemma 270M, and a scripted fake for edge cases.
+
+The fake is a tiny OpenAI-compatible HTTP server on loopback: each request is answered by
+the next step of its script, so failures (429, 401, cut streams, stalls) happen exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import CORPUS, free_port
+from llm_server import MODEL_ALIAS, gemma_gguf, llama_server
+
+from assistant import Assistant, Reply, Settings
+from assistant.answering import ABSTAIN_TEXT
+from assistant.conversation import standalone_query
+from assistant.llm import LLMAnswerer
+
+# --- a scripted OpenAI-compatible server ------------------------------------------
+
+
+class FakeEndpoint:
+    """Answers /v1/chat/completions from a script of steps; records every request."""
+
+    def __init__(self):
+        self.script: list = []
+        self.requests: list[dict] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                endpoint.requests.append(body)
+                step = endpoint.script.pop(0) if endpoint.script else {"status": 500}
+                if callable(step):
+                    step = step(body)
+                try:
+                    endpoint.play(self, step)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first, as the timeout test wants
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def play(handler, step: dict) -> None:
+        time.sleep(step.get("delay", 0))
+        status = step.get("status", 200)
+        if status != 200:
+            payload = json.dumps({"error": {"message": "scripted", "type": "x"}}).encode()
+            handler.send_response(status)
+            for name, value in step.get("headers", {}).items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        for piece in step.get("raw", []):
+            handler.wfile.write(piece.encode())
+        for text in step.get("text", []):
+            handler.wfile.write(_sse({"content": text}, None))
+            handler.wfile.flush()
+        if step.get("cut"):
+            handler.close_connection = True
+            return  # no finish_reason, no [DONE]: the stream just stops
+        handler.wfile.write(_sse({}, step.get("finish", "stop")))
+        handler.wfile.write(b"data: [DONE]\n\n")
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _sse(delta: dict, finish) -> bytes:
+    chunk = {
+        "id": "x", "object": "chat.completion.chunk", "created": 0, "model": "fake",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }  # fmt: skip
+    return f"data: {json.dumps(chunk)}\n\n".encode()
+
+
+def marker_of(body: dict, needle: str) -> int:
+    """The [n] the prompt gave the passage holding needle (as a model would read it)."""
+    prompt = body["messages"][-1]["content"]
+    for match in re.finditer(r"^\[(\d+)\] (.*)$", prompt, re.MULTILINE):
+        if needle in match.group(2):
+            return int(match.group(1))
+    raise AssertionError(f"no passage with {needle!r} in the prompt")
+
+
+@pytest.fixture
+def fake():
+    endpoint = FakeEndpoint()
+    yield endpoint
+    endpoint.close()
+
+
+def llm_bot(bot, url: str, timeout: float = 5.0):
+    """The test corpus's assistant with an LLM answerer at url (index and models shared)."""
+    settings = Settings.from_env(
+        {}, corpus_dir=CORPUS, data_dir=bot.settings.data_dir, answerer="llm",
+        llm_base_url=url, llm_api_key="test", llm_model="fake", llm_timeout=timeout,
+    )  # fmt: skip
+    clone = copy.copy(bot)
+    clone.settings = settings
+    clone.answerer = LLMAnswerer(settings, bot.corpus, bot.embedder, fallback=bot.answerer)
+    return clone
+
+
+def run(assistant, question: str, history=None) -> tuple[list[str], Reply]:
+    items = list(assistant.stream(question, history))
+    return items[:-1], items[-1]
+
+
+def assert_exact_citations(bot, reply: Reply) -> None:
+    for citation in reply.citations:
+        text = bot.corpus.document(citation.doc_slug).text
+        assert text[citation.start : citation.end] == citation.quote
+        assert f"[{citation.marker}]" in reply.text
+    shown = {int(n) for n in re.findall(r"\[(\d+)\]", reply.text)}
+    assert shown == {c.marker for c in reply.citations}
+
+
+WHEN = "When did the ministers meet for the informal Justice and Home Affairs Council?"
+TRUE_DATE = "Ministers met on Thursday the 25th of January for the informal JHA Council"
+
+
+# --- scripted cases ----------------------------------------------------------------
+
+
+def test_unsupported_sentences_never_reach_the_screen(bot, fake):
+    def answer(body):
+        n = marker_of(body, "25th of January")
+        return {"text": [
+            "The meeting was held in Brussels ", f"[{n}]. ",
+            "Ministers met on Thursday the 25th of January [", f"{n}]. ",
+            "The Council granted EUR 2 million to ports [", f"{n}]. ",
+            f"Ministers met on Thursday the 25th of January [{n}].",
+        ]}  # fmt: skip
+
+    fake.script = [answer]
+    deltas, reply = run(llm_bot(bot, fake.url), WHEN)
+    shown = "".join(deltas)
+    assert "Brussels" not in shown and "million" not in shown
+    assert reply.text == shown and reply.answered and not reply.notice
+    assert reply.text.count("25th of January") == 1  # said twice by the model, shown once
+    assert any("Brussels" in s for s in reply.unsupported)
+    assert any("EUR 2 million" in s for s in reply.unsupported)
+    assert reply.backend == f"llm:fake@127.0.0.1:{fake.server.server_port}"
+    assert_exact_citations(bot, reply)
+    assert "25th of January" in reply.citations[0].quote
+
+
+def test_markers_pointing_at_no_passage_are_never_citations(bot, fake):
+    fake.script = [
+        lambda body: {"text": [
+            f"Ministers met on Thursday the 25th of January [{marker_of(body, '25th')}][9][0]."
+        ]}  # fmt: skip
+    ]
+    _, reply = run(llm_bot(bot, fake.url), WHEN)
+    assert reply.answered and "[9]" not in reply.text and "[0]" not in reply.text
+    assert [c.marker for c in reply.citations] == [1]
+    assert_exact_citations(bot, reply)
+
+
+def test_a_model_abstention_is_shown_as_one(bot, fake):
+    fake.script = [{"text": ["The release ", "does not say."]}]
+    _, reply = run(llm_bot(bot, fake.url), "What did the ministers eat for lunch?")
+    assert not reply.answered and reply.text.startswith(ABSTAIN_TEXT)
+    assert reply.citations == [] and not reply.notice
+
+
+def test_no_supported_claim_falls_back_to_the_extractive_answer_with_a_notice(bot, fake):
+    fake.script = [{"text": ["The ministers met in Brussels in 2019 [1]."]}]
+    _, reply = run(llm_bot(bot, fake.url), WHEN)
+    assert "no claim the release supports" in reply.notice
+    assert reply.answered and "25th of January" in reply.text  # the release's own sentence
+    assert reply.unsupported == ["The ministers met in Brussels in 2019."]
+    assert_exact_citations(bot, reply)
+
+
+def test_rate_limited_then_answered(bot, fake):
+    fake.script = [
+        {"status": 429, "headers": {"Retry-After": "0"}},
+        lambda body: {"text": [f"{TRUE_DATE} [{marker_of(body, '25th')}]."]},
+    ]
+    _, reply = run(llm_bot(bot, fake.url), WHEN)
+    assert len(fake.requests) == 2
+    assert reply.answered and not reply.notice and "JHA" in reply.text
+
+
+@pytest.mark.parametrize(
+    "steps, words, tries",
+    [
+        ([{"status": 401}] * 3, "refused the API key (401)", 1),
+        ([{"status": 429}] * 3, "rate limiting requests (429) after 3 tries", 3),
+        ([{"status": 503}] * 3, "failed (HTTP 503) after 3 tries", 3),
+        ([{"text": ["Ministers met on Thursday"], "cut": True}], "cut off mid-stream", 1),
+        ([{"raw": ["data: {not json\n\n"]}] * 3, "malformed answer stream", 3),
+    ],
+    ids=["401", "429-always", "5xx", "cut-stream", "malformed"],
+)
+def test_endpoint_failures_end_in_the_extractive_answer_with_a_one_line_notice(
+    bot, fake, steps, words, tries
+):
+    fake.script = list(steps)
+    _, reply = run(llm_bot(bot, fake.url), WHEN)
+    assert words in reply.notice and "\n" not in reply.notice
+    assert "Showing the release's own sentences instead" in reply.notice
+    assert len(fake.requests) == tries
+    assert reply.answered and "25th of January" in reply.text
+
+
+def test_a_stalled_endpoint_never_holds_the_answer_past_the_timeout(bot, fake):
+    fake.script = [{"delay": 6, "text": ["too late"]}]
+    started = time.monotonic()
+    _, reply = run(llm_bot(bot, fake.url, timeout=1.5), WHEN)
+    assert time.monotonic() - started < 4.5
+    assert "did not answer within 1.5s" in reply.notice
+    assert reply.answered
+
+
+def test_an_unreachable_endpoint_says_so(bot):
+    _, reply = run(llm_bot(bot, f"http://127.0.0.1:{free_port()}/v1", timeout=3), WHEN)
+    assert "Could not reach the model at 127.0.0.1" in reply.notice
+    assert reply.answered
+
+
+def test_follow_ups_are_condensed_by_the_model_and_shown_in_the_reply(bot, fake):
+    history = [
+        {"role": "user", "content": "Who is Nicole de Moor?"},
+        {"role": "assistant", "content": "The State Secretary for asylum and migration."},
+    ]
+    fake.script = [
+        {"text": ["What is Nicole de Moor's key priority?\n"]},
+        lambda body: {"text": [
+            "Her key priority is to finalize the legal texts of the new European Asylum and "
+            f"Migration Pact [{marker_of(body, 'key priority')}]."
+        ]},
+    ]  # fmt: skip
+    _, reply = run(llm_bot(bot, fake.url), "What is her key priority?", history)
+    assert reply.query == "What is Nicole de Moor's key priority?"
+    assert "Nicole de Moor" in fake.requests[1]["messages"][-1]["content"]
+    assert reply.answered and "Asylum and Migration Pact" in reply.text
+
+
+@pytest.mark.parametrize(
+    "condensed",
+    [{"status": 401}, {"text": ["user: What is your key priority?"]}],
+    ids=["endpoint-fails", "drops-the-conversation"],
+)
+def test_a_failed_condense_falls_back_to_the_offline_rewrite(bot, fake, condensed):
+    history = [{"role": "user", "content": "Who is Nicole de Moor?"}]
+    fake.script = [condensed, {"status": 401}]
+    _, reply = run(llm_bot(bot, fake.url), "What is her key priority?", history)
+    assert reply.query == standalone_query("What is her key priority?", history)
+
+
+# --- the real thing: llama.cpp with Gemma 3 270M ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def gemma(tmp_path_factory):
+    """A llama.cpp server with Gemma 270M on a free loopback port, for the whole run."""
+    folder = tmp_path_factory.mktemp("llama")
+    with llama_server(gemma_gguf(), free_port(), folder / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gemma_bot(gemma, bot):
+    settings = Settings.from_env(
+        {}, corpus_dir=CORPUS, data_dir=bot.settings.data_dir, answerer="llm",
+        llm_base_url=gemma, llm_api_key="local", llm_model=MODEL_ALIAS,
+        llm_max_tokens=96, llm_timeout=120,
+    )  # fmt: skip
+    return Assistant(settings=settings, embedder=bot.embedder)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_gemma_answers_stream_through_the_assistant(bot, gemma_bot):
+    deltas, reply = run(gemma_bot, WHEN)
+    assert deltas and all(isinstance(d, str) and d for d in deltas)
+    assert reply.backend.startswith(f"llm:{MODEL_ALIAS}@127.0.0.1:")
+    assert reply.answered and "25th of January" in reply.text
+    if not reply.notice:  # the model's own (guarded) answer: what streamed is what stays
+        assert "".join(deltas) == reply.text
+    assert_exact_citations(bot, reply)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_gemma_follow_up_keeps_the_conversation(bot, gemma_bot):
+    history = [
+        {"role": "user", "content": "Who is Nicole de Moor?"},
+        {"role": "assistant", "content": "The State Secretary for asylum and migration."},
+    ]
+    _, reply = run(gemma_bot, "What is her key priority?", history)
+    assert re.search(r"nicole|moor|state secretary|asylum", reply.query, re.IGNORECASE)
+    assert reply.answered
+    assert any("key priority" in c.passage_text for c in reply.citations)
+    assert_exact_citations(bot, reply)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question, invented",
+    [
+        ("How much funding did the European Ports Alliance receive?",
+         r"\d|€|\b(EUR|euros?|million|billion)\b"),
+        ("Where was the meeting held?", r"Brussels"),
+    ],
+    ids=["funding", "venue"],
+)  # fmt: skip
+def test_gemma_hallucinations_are_not_shown(bot, gemma_bot, question, invented):
+    _, reply = run(gemma_bot, question)
+    # The release states no amount and no venue: nothing of the kind may be shown.
+    claims = re.sub(r"\[\d+\]", "", reply.text)
+    shown = [m.group(0) for m in re.finditer(invented, claims)]
+    supported = [s for s in shown if s in " ".join(c.quote for c in reply.citations)]
+    assert shown == supported, reply.text
+    assert "Brussels" not in reply.text
+    assert_exact_citations(bot, reply)
