@@ -22,9 +22,12 @@ ABSTAIN_DETAIL = (
     " The closest passages are listed as related reading; none of them answers the question."
 )
 
-# Calibrated on corpus/questions.jsonl (see benchmarks/calibrate.py); deliberately round.
+# Set by reading the scores on corpus/questions.jsonl (assistant eval); deliberately round.
 MIN_SENTENCE_SCORE = 0.30  # combined dense + lexical score of the best sentence
 MIN_COVERAGE = 0.5  # share of the question's words the evidence accounts for
+# Below both, the question is about something else entirely ("tell me a joke").
+UNRELATED_SCORE = 0.25
+UNRELATED_COVERAGE = 0.2
 TERM_SIMILARITY = 0.55  # an unseen word counts as the nearest corpus word above this
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
@@ -235,6 +238,8 @@ class ExtractiveAnswerer:
             return f"no passage states the {evidence.missing_kind} asked for"
         if evidence.unknown and not _premise_to_correct(question, evidence):
             return f"the release never mentions {', '.join(evidence.unknown)}"
+        if evidence.sentences[0][2] < UNRELATED_SCORE and evidence.coverage < UNRELATED_COVERAGE:
+            return "nothing in the release is close to the question"
         return ""
 
     def answers(self, question: str, evidence: Evidence) -> bool:

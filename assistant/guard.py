@@ -73,7 +73,8 @@ def split_claims(text: str) -> list[Claim]:
                 sentence = sentence[own.end() :]
             markers = _marker_numbers(sentence)
             clean = _clean(_MARKERS.sub(" ", sentence))
-            if clean:
+            # "Passages:" or "Answer:" echoed by a small model is a label, not a claim.
+            if clean and not clean.endswith(":"):
                 line_claims.append(Claim(clean, markers))
         for claim in line_claims:
             if not claim.markers:
