@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import split_sentences
+from .index import sentence_key
 from .retrieval import Retrieval, cosine
 from .text import MONTHS, STOPWORDS, WEEKDAYS, content_stems, numbers, stem, words
 from .types import ScoredPassage, Span
@@ -130,10 +131,10 @@ def _acronyms(text: str) -> set[str]:
 class Guard:
     """Checks claims against cited passages with the embedding model and word evidence."""
 
-    def __init__(self, corpus, embedder):
+    def __init__(self, corpus, embedder, index):
         self.corpus = corpus
         self.embedder = embedder
-        self._vectors: dict[tuple[str, int, int], list[float]] = {}
+        self.index = index  # holds every source sentence's vector already
 
     def check(self, claim: Claim, retrieval: Retrieval) -> Verdict:
         """Is every fact of the claim in its cited passages, and is its meaning there?"""
@@ -193,13 +194,12 @@ class Guard:
         return sorted(scored, key=lambda item: item[2], reverse=True)
 
     def _sentence_vectors(self, sentences: list[tuple[ScoredPassage, Span]]):
-        keys = [(sp.passage.doc_slug, span.start, span.end) for sp, span in sentences]
-        missing = {k: sp.passage.sentence_text(span) for k, (sp, span) in zip(keys, sentences)}
-        missing = {k: t for k, t in missing.items() if k not in self._vectors}
-        if missing:
-            # Source sentences never change for a loaded corpus: embed each one once.
-            self._vectors.update(zip(missing, self.embedder.many(list(missing.values()))))
-        return [self._vectors[k] for k in keys]
+        keys = [
+            sentence_key(sp.passage, sp.passage.sentences.index(span) + 1)
+            for sp, span in sentences
+        ]
+        stored = self.index.sentence_vectors(keys)
+        return [stored[k] for k in keys]
 
 
 def _terms(text: str) -> list[str]:

@@ -190,7 +190,7 @@ class LLMAnswerer:
     def __init__(self, settings, corpus, embedder, fallback, chat: ChatModel | None = None):
         self.corpus = corpus
         self.chat = chat or ChatModel(settings)
-        self.guard = Guard(corpus, embedder)
+        self.guard = Guard(corpus, embedder, fallback.index)
         self.fallback = fallback
         self.backend = f"llm:{self.chat.model}@{self.chat.host}"
 

@@ -9,7 +9,7 @@ from assistant.guard import Claim, Guard, split_claims
 
 @pytest.fixture(scope="module")
 def guard(bot) -> Guard:
-    return Guard(bot.corpus, bot.embedder)
+    return Guard(bot.corpus, bot.embedder, bot.index)
 
 
 def _numbered(bot, question: str, needle: str):
