@@ -11,7 +11,7 @@ STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because
     been before being below between both but by can could did do does doing down during
     each few for from further had has have having he her here hers herself him himself
-    his how i if in into is it its itself just me more most my myself no nor not of off
+    his how i if in into is it its itself just me more most my myself no nor of off
     on once only or other our ours ourselves out over own same she should so some such
     than that the their theirs them themselves then there these they this those through
     to too under until up very was we were what when where which while who whom whose
@@ -34,8 +34,12 @@ NUMBER_WORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Lowercased word tokens."""
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    """Lowercased word tokens; "cannot" and "n't" become "not", which is kept as meaning."""
+    text = _NEGATION.sub(" not", text.replace("’", "'").replace("won't", "will not"))
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+_NEGATION = re.compile(r"(?<=can)not\b|n't\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
