@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .conversation import split_focus
+from .corpus import vocabulary
 from .retrieval import Retrieval
-from .text import STOPWORDS, content_stems, content_words, numbers, stem
+from .text import DATE_WORDS, STOPWORDS, content_stems, content_words, numbers, stem, words
 from .types import Citation, ScoredPassage, Span
 
 ABSTAIN_TEXT = "The release does not say."
@@ -109,8 +110,7 @@ _WANTS = {
 }
 _HAS = {
     "date": re.compile(
-        r"\b(january|february|march|april|may|june|july|august|september|october"
-        r"|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+        rf"\b({'|'.join(sorted(DATE_WORDS))}"
         r"|today|yesterday|tomorrow|week|month|months|year|years|day)\b|\b(19|20)\d\d\b",
         re.IGNORECASE,
     ),
@@ -163,13 +163,9 @@ class ExtractiveAnswerer:
     def __init__(self, corpus, index):
         self.corpus = corpus
         self.index = index
-        from .index import vocabulary
-
-        words = vocabulary(corpus)
-        self._corpus_stems = {stem(w) for w in words}
-        # Capitalised words of the corpus, to spot names the release never mentions.
-        texts = [p.text for p in corpus.passages] + [d.title for d in corpus.documents]
-        self._corpus_names = {stem(w) for t in texts for w in content_words(t)}
+        self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
+        # Numbers as written ("5.5", "2,000"), which word stems split apart.
+        self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
 
     def weigh(self, question: str, retrieval: Retrieval) -> Evidence:
         """Pick the answering sentences and measure how well they cover the question."""
@@ -222,11 +218,12 @@ class ExtractiveAnswerer:
         # Capitalised mid-sentence words, but not labels such as "USER:" or "Note:".
         for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)\b(?!:)", question.strip()):
             word = match.group(1)
-            if word.lower() not in STOPWORDS and stem(word.lower()) not in self._corpus_names:
+            parts = [w for w in words(word) if w not in STOPWORDS]
+            if parts and any(stem(w) not in self._corpus_stems for w in parts):
                 unknown.append(word)
-        for number in re.findall(r"\b\d[\d,.]*\b", question):
-            if stem(number.rstrip(".,")) not in self._corpus_stems:
-                unknown.append(number)
+        unknown += [
+            n for n in sorted(numbers(question)) if n[0].isdigit() and n not in self._corpus_numbers
+        ]
         return unknown
 
     def refusal(self, question: str, evidence: Evidence) -> str:
@@ -251,6 +248,7 @@ class ExtractiveAnswerer:
         return evidence.coverage >= MIN_COVERAGE
 
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
+        """Yield the answer sentence by sentence, then the Draft (or one abstention)."""
         evidence = self.weigh(question, retrieval)
         if not self.answers(question, evidence):
             text = ABSTAIN_TEXT + ABSTAIN_DETAIL
@@ -261,10 +259,15 @@ class ExtractiveAnswerer:
         for marker, (sp, span, _) in enumerate(evidence.sentences, 1):
             citation = citation_for(marker, sp, span, self.corpus)
             citations.append(citation)
-            part = f"{citation.quote} [{marker}]"
+            # A bracketed number inside the release would read as one of our markers.
+            shown = _BRACKETED_NUMBER.sub(r"(\1)", citation.quote)
+            part = f"{shown} [{marker}]"
             parts.append(part)
             yield part if marker == 1 else " " + part
         yield Draft(text=" ".join(parts), answered=True, citations=citations)
+
+
+_BRACKETED_NUMBER = re.compile(r"\[(\d+)\]")
 
 
 def _max_sentences(question: str) -> int:
@@ -307,7 +310,7 @@ def has_kind(kind: str, quotes: str, question: str) -> bool:
     asked = question.lower()
     if kind == "list":
         names = {w.lower() for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'-]+", quotes)}
-        return bool({n for n in names if n not in asked} - _GENERIC_NAMES - MONTHS_AND_DAYS)
+        return bool({n for n in names if n not in asked} - _GENERIC_NAMES - DATE_WORDS)
     if kind == "role":
         # "Who is the Belgian Minister of Justice?": every word of the role must be there.
         role = set(content_stems(_WHO_IS_ROLE.search(question).group(2)))
@@ -315,8 +318,12 @@ def has_kind(kind: str, quotes: str, question: str) -> bool:
             role <= set(content_stems(sentence)) and _has_personal_name(sentence)
             for sentence in quotes.split("\n")
         )
-    # The fact must be new: "in 2025" asked about is not an answer to "which date in 2025?"
-    return any(m.group(0).lower() not in asked for m in _HAS[kind].finditer(quotes))
+    found = [m.group(0).lower() for m in _HAS[kind].finditer(quotes)]
+    if is_yes_no(question):  # "Was it worth 5 million euros?" may be confirmed as asked
+        return bool(found)
+    # Otherwise the fact must be new: "in 2025" is no answer to "which date in 2025?"
+    asked_words = set(words(asked))
+    return any(not set(words(fact)) <= asked_words for fact in found)
 
 
 def _adjacent(a, b) -> bool:
@@ -334,7 +341,7 @@ def _premise_to_correct(question: str, evidence: Evidence) -> bool:
         return False
     quotes = " ".join(sp.passage.sentence_text(span) for sp, span, _ in evidence.sentences)
     for word in evidence.unknown:
-        if word.lower() in MONTHS_AND_DAYS and _HAS["date"].search(quotes):
+        if word.lower() in DATE_WORDS and _HAS["date"].search(quotes):
             continue
         if numbers(word) and (numbers(quotes) or _HAS["date"].search(quotes)):
             continue
@@ -342,7 +349,3 @@ def _premise_to_correct(question: str, evidence: Evidence) -> bool:
     return True
 
 
-MONTHS_AND_DAYS = frozenset(
-    "january february march april may june july august september october november "
-    "december monday tuesday wednesday thursday friday saturday sunday".split()
-)

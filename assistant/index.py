@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from .corpus import SPLITTER_VERSION, Corpus
+from .corpus import SPLITTER_VERSION, Corpus, vocabulary
 from .embedding import Embedder
-from .text import content_words
 from .types import Document, Passage
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -57,7 +57,10 @@ class PassageIndex:
         self._passages = self._store(f"{settings.collection}-passages-{key}")
         self._sentences = self._store(f"{settings.collection}-sentences-{key}")
         self._terms = self._store(f"{settings.collection}-terms-{key}")
-        self._prefix = f"{settings.collection}-"
+        # Only this collection's own older versions, never another setup's collections.
+        self._ours = re.compile(
+            re.escape(settings.collection) + r"-(passages|sentences|terms)-[0-9a-f]{10}"
+        )
         self._live_suffix = key
         self._vector_cache: dict[str, list[float]] = {}
         self._fingerprints: dict[str, str] = {}
@@ -195,7 +198,7 @@ class PassageIndex:
         """Collections of an older model or splitter are removed once ours is full."""
         for collection in self._client.list_collections():
             name = getattr(collection, "name", collection)
-            if name.startswith(self._prefix) and not name.endswith(self._live_suffix):
+            if self._ours.fullmatch(name) and not name.endswith(self._live_suffix):
                 self._client.delete_collection(name)
 
     def search_passages(self, vector: list[float], k: int) -> list[tuple[str, float]]:
@@ -246,14 +249,6 @@ class _Counter:
             if self.progress:
                 self.progress(self.done, self.total, what)
         return vectors
-
-
-def vocabulary(corpus: Corpus) -> set[str]:
-    """Distinct content words (lowercase) of all passages, titles and headings."""
-    found: set[str] = set()
-    for passage in corpus.passages:
-        found.update(content_words(f"{passage.doc_title} {passage.section} {passage.text}"))
-    return found
 
 
 def _chroma_id(key: str, document: Document) -> str:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .config import Settings
-from .conversation import check_history, check_question, standalone_query
+from .conversation import (
+    check_history,
+    check_question,
+    needs_context,
+    split_focus,
+    standalone_query,
+)
 from .corpus import load_corpus
 from .embedding import Embedder
 from .index import PassageIndex, Progress
@@ -102,7 +108,8 @@ class Assistant:
 
     def _condense(self, question: str, history: list[dict]) -> str:
         condense = getattr(self.answerer, "condense", None)
-        if condense is not None and history:
+        # A model is asked only when the question leans on earlier turns.
+        if condense is not None and history and needs_context(split_focus(question)[1]):
             return condense(question, history)
         return standalone_query(question, history)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass
 
 from .corpus import Corpus
@@ -35,6 +36,7 @@ class Retriever:
         self.embedder = embedder
         self.top_k = top_k
         self._bm25 = _bm25_retriever(corpus)
+        self._bm25_lock = threading.Lock()
         self._idf = _sentence_idf(corpus)
 
     def retrieve(self, query: str) -> Retrieval:
@@ -43,7 +45,8 @@ class Retriever:
         depth = min(CANDIDATES, len(self.corpus.passages))
         dense = self.index.search_passages(vector, depth)
         sentence_hits = self.index.search_sentences(vector, depth * 3)
-        bm25 = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score > 0]
+        with self._bm25_lock:  # its stemmer must not serve two threads at once
+            bm25 = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score > 0]
 
         by_sentence: list[tuple[str, float]] = []
         for key, similarity in sentence_hits:

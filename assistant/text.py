@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
@@ -26,6 +27,7 @@ MONTHS = (
     "december"
 ).split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
@@ -42,11 +44,16 @@ def words(text: str) -> list[str]:
 _NEGATION = re.compile(r"(?<=can)not\b|n't\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer, shipped with the BM25 retriever
+_local = threading.local()
 
-    return Stemmer.Stemmer("english")
+
+def _stemmer():
+    # One per thread: a PyStemmer object must not be used by two threads at once.
+    if not hasattr(_local, "stemmer"):
+        import Stemmer  # PyStemmer, shipped with the BM25 retriever
+
+        _local.stemmer = Stemmer.Stemmer("english")
+    return _local.stemmer
 
 
 @lru_cache(maxsize=65536)

@@ -344,27 +344,34 @@ def example_questions(bot, count: int = EXAMPLE_COUNT) -> list[str]:
     else one per section heading."""
     picked, seen = [], set()
     rows_file = Path(bot.settings.corpus_dir) / "questions.jsonl"
-    if rows_file.is_file():
-        for line in rows_file.read_text(encoding="utf-8").splitlines():
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            question = row.get("user_input", "")
-            if not (row.get("answerable") and not row.get("history")
-                    and row.get("question_type") == "factoid"
-                    and len(question) <= EXAMPLE_MAX_CHARS):
-                continue
-            context = (row.get("reference_contexts") or [""])[0]
-            passage = next(
-                (p.id for p in bot.corpus.passages if context and context in p.text), None
-            )
-            if passage is None or passage in seen:
-                continue
-            seen.add(passage)
-            picked.append(question)
-            if len(picked) == count:
-                return picked
+    try:  # examples are a nicety: a broken question file must not stop the page
+        lines = rows_file.read_text(encoding="utf-8").splitlines() if rows_file.is_file() else []
+    except (OSError, ValueError):
+        lines = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(row, dict):
+            continue
+        question = row.get("user_input", "")
+        context = (row.get("reference_contexts") or [""])[0]
+        if not (isinstance(question, str) and isinstance(context, str)):
+            continue
+        if not (row.get("answerable") and not row.get("history")
+                and row.get("question_type") == "factoid"
+                and len(question) <= EXAMPLE_MAX_CHARS):
+            continue
+        passage = next(
+            (p.id for p in bot.corpus.passages if context and context in p.text), None
+        )
+        if passage is None or passage in seen:
+            continue
+        seen.add(passage)
+        picked.append(question)
+        if len(picked) == count:
+            return picked
     for passage in bot.corpus.passages:
         heading = passage.section.lstrip("#").strip()
         if re.search(r"[<>{}\[\]]", heading):
@@ -596,6 +603,15 @@ def launch(app, host: str | None = None, port: int | None = None, auth: str | No
     return app
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def serve(args) -> int:
     """`assistant web`: index the corpus, then serve the chat until interrupted."""
     from .pipeline import Assistant
@@ -620,8 +636,9 @@ def serve(args) -> int:
         print(f"assistant: cannot listen on {host}:{port}: the port is in use or not allowed. "
               "Pick another one with --port.", file=sys.stderr)
         return 1
-    if host in ("0.0.0.0", "::") and not args.auth:
-        print("assistant: warning: listening on all interfaces without --auth.", file=sys.stderr)
+    if not _is_loopback(host) and not args.auth:
+        print(f"assistant: warning: {host} is reachable from other machines and no --auth "
+              "is set: anyone who can reach it can use the chat.", file=sys.stderr)
     print(f"Release Assistant ready in {time.perf_counter() - started:.1f} s: "
           f"http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:

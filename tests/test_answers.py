@@ -125,3 +125,40 @@ def test_bad_questions_are_refused_with_a_clear_error(bot, question):
 def test_malformed_history_is_refused(bot):
     with pytest.raises(QuestionError, match="role"):
         bot.ask("What is her key priority?", history=[{"who": "me"}])
+
+
+@pytest.fixture(scope="module")
+def deal_bot(tmp_path_factory, embedder):
+    """A small second release with amounts, a heading-only name and a bracketed number."""
+    from assistant import Assistant, Settings
+
+    folder = tmp_path_factory.mktemp("deal")
+    (folder / "deal.md").write_text(
+        "---\ntitle: Port deal signed\n---\n## Schengen Area\n\n"
+        "The ministers signed a port security deal worth EUR 5.5 million on 3 May. "
+        "The Council adopted the plan [2] without a vote.\n"
+    )
+    settings = Settings.from_env(
+        {}, corpus_dir=folder, data_dir=tmp_path_factory.mktemp("deal-data")
+    )
+    return Assistant(settings=settings, embedder=embedder)
+
+
+@pytest.mark.slow
+def test_numbers_with_decimals_are_recognised(deal_bot):
+    reply = deal_bot.ask("Was the port security deal worth EUR 5.5 million?")
+    assert reply.answered and "5.5 million" in reply.text
+
+
+@pytest.mark.slow
+def test_a_name_in_a_section_heading_is_known(deal_bot):
+    reply = deal_bot.ask("What was signed concerning the Schengen Area ports?")
+    assert reply.answered, reply.text
+
+
+@pytest.mark.slow
+def test_a_bracketed_number_in_the_release_is_not_a_citation_marker(deal_bot):
+    reply = deal_bot.ask("What did the Council adopt without a vote?")
+    assert reply.answered
+    assert "[2]" not in reply.text and "plan (2)" in reply.text
+    assert "[2]" in reply.citations[-1].quote  # the quote itself stays exact

@@ -78,3 +78,45 @@ def test_missing_or_empty_corpus_folder_is_a_clear_error(tmp_path):
         load_corpus(tmp_path / "nowhere")
     with pytest.raises(CorpusError, match="No readable document"):
         load_corpus(tmp_path)
+
+
+def test_windows_line_endings_split_like_unix_ones(tmp_path):
+    (tmp_path / "crlf.md").write_bytes(
+        b"---\r\ntitle: Ports\r\n---\r\nPress Release\r\n\r\nFirst para. Second one.\r\n\r\n"
+        b"Another para.\r\n"
+    )
+    corpus = load_corpus(tmp_path)
+    document = corpus.documents[0]
+    assert document.title == "Ports"
+    assert [p.text for p in corpus.passages] == ["First para. Second one.", "Another para."]
+    for passage in corpus.passages:
+        assert document.text[passage.start : passage.end] == passage.text
+
+
+def test_a_file_of_headings_only_is_named_and_skipped(corpus_copy):
+    (corpus_copy / "headings.md").write_text("# Title\n\n## Sub\n")
+    corpus = load_corpus(corpus_copy)
+    assert any("headings.md" in p and "only headings" in p for p in corpus.problems)
+    assert len(corpus.documents) == 1
+
+
+def test_one_line_quotation_is_text_not_a_heading(tmp_path):
+    (tmp_path / "q.md").write_text(
+        "## Background\n\n“This is a milestone for Europe,” said the Minister\n\nMore text.\n"
+    )
+    passages = load_corpus(tmp_path).passages
+    assert passages[0].text.startswith("“This is a milestone")
+    assert passages[0].section == "Background"  # without the markdown marks
+
+
+def test_sentences_may_start_with_a_non_ascii_capital():
+    text = "They met in Brussels. Österreich raised a point. Élisabeth spoke."
+    assert len(split_sentences(text)) == 3
+
+
+def test_non_ascii_file_names_get_distinct_stable_slugs(tmp_path):
+    (tmp_path / "пресс.md").write_text("Один абзац.\n")
+    (tmp_path / "新闻.md").write_text("Another paragraph here.\n")
+    slugs = {d.slug for d in load_corpus(tmp_path).documents}
+    assert len(slugs) == 2 and all(s.startswith("document-") for s in slugs)
+    assert slugs == {d.slug for d in load_corpus(tmp_path).documents}

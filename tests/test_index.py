@@ -128,3 +128,21 @@ def _wait_for(url: str, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_another_collection_sharing_the_prefix_is_left_alone(corpus_copy, tmp_path, embedder):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "data" / "chroma"),
+        settings=ChromaSettings(anonymized_telemetry=False),
+    )
+    # Another setup's index (collection "releases-eu", another model) and an older
+    # version of our own (another model key).
+    client.get_or_create_collection("releases-eu-passages-0123456789")
+    client.get_or_create_collection("releases-passages-0123456789")
+    _open(corpus_copy, tmp_path / "data", embedder, collection="releases")
+    names = {getattr(c, "name", c) for c in client.list_collections()}
+    assert "releases-eu-passages-0123456789" in names
+    assert "releases-passages-0123456789" not in names
