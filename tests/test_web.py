@@ -5,6 +5,7 @@ reader would see it (visible text, highlights, what the browser fetches).
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -52,7 +53,10 @@ def url(bot):
 @pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": .ci/run must install it")  # never a silent skip in CI
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
