@@ -103,7 +103,9 @@ _WANTS = {
     "role": _WHO_IS_ROLE,
     # "Which ports joined?": wants named instances, not the topic restated.
     "list": re.compile(
-        r"\b(which|what|name the|list the) (ports|countries|companies|cities|members|states"
+        r"\b(which|what|name the|list the)"
+        r"(?:\s+(?!(?:did|do|does|is|are|was|were|has|have|had|will|would|can|could)\b)[\w-]+)"
+        r"{0,2}\s+(ports|countries|companies|cities|members|states"
         r"|organisations|organizations|firms|people|persons|officials|nations)\b",
         re.IGNORECASE,
     ),
@@ -164,6 +166,9 @@ class ExtractiveAnswerer:
         self.corpus = corpus
         self.index = index
         self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
+        self._common_words = frozenset(
+            w for p in corpus.passages for w in re.findall(r"\b[a-z][\w'-]*", p.text)
+        )
         # Numbers as written ("5.5", "2,000"), which word stems split apart.
         self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
 
@@ -183,7 +188,8 @@ class ExtractiveAnswerer:
         # Sentences that hold the kind of fact asked for (a date for "when") go first.
         fitting = [
             c for c in candidates
-            if all(has_kind(k, c[0].passage.sentence_text(c[1]), question) for k in kinds)
+            if all(self.holds(k, c[0].passage.sentence_text(c[1]), question, retrieval.query)
+                   for k in kinds)
         ]
         if not candidates:
             return Evidence([], 0.0, [], "")
@@ -209,8 +215,14 @@ class ExtractiveAnswerer:
         unknown = self._unknown_names(question)
 
         quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
-        missing = next((kind for kind in kinds if not has_kind(kind, quotes, question)), "")
+        missing = next(
+            (k for k in kinds if not self.holds(k, quotes, question, retrieval.query)), ""
+        )
         return Evidence(chosen, coverage, unknown, missing)
+
+    def holds(self, kind: str, quotes: str, question: str, context: str = "") -> bool:
+        """has_kind, knowing which capitalised words are ordinary words in this corpus."""
+        return has_kind(kind, quotes, question, context, self._common_words)
 
     def _unknown_names(self, question: str) -> list[str]:
         """Names and numbers in the question that no document mentions ("Antwerp", "2026")."""
@@ -305,12 +317,19 @@ def _has_personal_name(text: str) -> bool:
     )
 
 
-def has_kind(kind: str, quotes: str, question: str) -> bool:
-    """Whether the quotes hold the kind of fact asked for, beyond what the question says."""
-    asked = question.lower()
+def has_kind(
+    kind: str, quotes: str, question: str, context: str = "", common: frozenset = frozenset()
+) -> bool:
+    """Whether the quotes hold the kind of fact asked for, beyond what the question (and
+    the context it borrowed) says. common: words the corpus also writes in lower case,
+    which are therefore not names ("Migration" in a heading)."""
+    asked = f"{question}\n{context}".lower()
     if kind == "list":
-        names = {w.lower() for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'-]+", quotes)}
-        return bool({n for n in names if n not in asked} - _GENERIC_NAMES - DATE_WORDS)
+        names = {
+            w.lower() for w in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'-]+", quotes, re.M)
+        }
+        names -= set(words(asked)) | _GENERIC_NAMES | DATE_WORDS | common
+        return bool(names)
     if kind == "role":
         # "Who is the Belgian Minister of Justice?": every word of the role must be there.
         role = set(content_stems(_WHO_IS_ROLE.search(question).group(2)))

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
-from .answering import ABSTAIN_DETAIL, ABSTAIN_TEXT, Draft, citation_for, has_kind, wanted_kinds
+from .answering import ABSTAIN_DETAIL, ABSTAIN_TEXT, Draft, citation_for, wanted_kinds
 from .conversation import needs_context, standalone_query
 from .guard import Claim, Guard, split_claims
 from .retrieval import Retrieval
@@ -286,7 +286,13 @@ class LLMAnswerer:
             yield from self._fall_back(question, retrieval, notice + ".", unsupported)
             return
         text = " ".join(kept)
-        missing = next((k for k in wanted_kinds(question) if not has_kind(k, text, question)), "")
+        missing = next(
+            (
+                k for k in wanted_kinds(question)
+                if not self.fallback.holds(k, text, question, retrieval.query)
+            ),
+            "",
+        )
         if missing:
             notice = f"The model's supported sentences do not state the {missing} asked for"
             yield from self._fall_back(question, retrieval, notice + ".", unsupported)
