@@ -185,14 +185,16 @@ class ExtractiveAnswerer:
         )
         _, question = split_focus(question)
         kinds = wanted_kinds(question)
-        # Sentences that hold the kind of fact asked for (a date for "when") go first.
-        fitting = [
-            c for c in candidates
-            if all(self.holds(k, c[0].passage.sentence_text(c[1]), question, retrieval.query)
-                   for k in kinds)
-        ]
         if not candidates:
             return Evidence([], 0.0, [], "")
+        # Sentences that hold the kind of fact asked for (a date for "when") go first,
+        # if they match the question nearly as well as the best one does.
+        fitting = [
+            c for c in candidates
+            if c[2] >= COMPLEMENT_RATIO * candidates[0][2]
+            and all(self.holds(k, c[0].passage.sentence_text(c[1]), question, retrieval.query)
+                    for k in kinds)
+        ]
         query_stems = set(content_stems(retrieval.query))
         chosen = _choose_sentences(
             fitting or candidates, query_stems, _max_sentences(question)
