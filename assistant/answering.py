@@ -261,9 +261,12 @@ class ExtractiveAnswerer:
             return False
         return evidence.coverage >= MIN_COVERAGE
 
-    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
-        """Yield the answer sentence by sentence, then the Draft (or one abstention)."""
-        evidence = self.weigh(question, retrieval)
+    def stream(
+        self, question: str, retrieval: Retrieval, evidence: Evidence | None = None
+    ) -> Iterator[str | Draft]:
+        """Yield the answer sentence by sentence, then the Draft (or one abstention);
+        evidence already weighed for this retrieval may be passed in."""
+        evidence = evidence or self.weigh(question, retrieval)
         if not self.answers(question, evidence):
             text = ABSTAIN_TEXT + ABSTAIN_DETAIL
             yield text

@@ -59,10 +59,6 @@ class Embedder:
             )
         return self._model
 
-    def warm_up(self) -> None:
-        """Load the model now rather than on the first question."""
-        self._load()
-
     def query(self, text: str) -> list[float]:
         """One text -> one vector."""
         self.texts_embedded += 1

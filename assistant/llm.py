@@ -222,10 +222,9 @@ class LLMAnswerer:
         """Stream the supported sentences as the model writes them, then the Draft."""
         # Where the release plainly lacks what is asked (an amount, a name it never
         # mentions), no model is asked: small models invent exactly these.
-        if not retrieval.passages or self.fallback.refusal(
-            question, self.fallback.weigh(question, retrieval)
-        ):
-            yield from self.fallback.stream(question, retrieval)
+        evidence = self.fallback.weigh(question, retrieval)
+        if not retrieval.passages or self.fallback.refusal(question, evidence):
+            yield from self.fallback.stream(question, retrieval, evidence)
             return
         messages = self.messages(retrieval)
         kept: list[str] = []
