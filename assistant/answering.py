@@ -30,6 +30,13 @@ MIN_COVERAGE = 0.5  # share of the question's words the evidence accounts for
 UNRELATED_SCORE = 0.25
 UNRELATED_COVERAGE = 0.2
 TERM_SIMILARITY = 0.55  # an unseen word counts as the nearest corpus word above this
+# A paraphrase shares few words with its answer: a sentence this close in meaning
+# answers even when the words do not cover the question.
+PARAPHRASE_SIMILARITY = 0.5
+# When the question's other words are found this well, a word the release never uses
+# (nor anything near it) is what is asked about: "Who *chaired* the Council?"
+FOCUS_COVERAGE = 0.75
+MIN_NEW_WORDS = 2  # an answer to "what/which …" must say more than the question did
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
 
@@ -129,6 +136,14 @@ _HAS = {
         + r"|\b(ministers|commission|presidency|member states|authorities|stakeholders)\b"
     ),
 }
+# Words that shape a question rather than name what it is about ("what *role* does
+# education *play*"); missing from the release, they do not make a question unanswerable.
+FRAME_WORDS = frozenset(
+    """type types role roles play plays part parts way ways describe described
+    regarding concerning meant supposed like happen happened reason reasons purpose
+    example examples main aspect aspects detail details list topic topics period
+    every each correct true false wrong""".split()
+)
 _GENERIC_NAMES = {
     "eu", "european", "union", "ministers", "minister", "member", "states", "the", "ai",
     "council", "commission", "presidency", "parliament", "justice", "home", "affairs",
@@ -155,7 +170,9 @@ class Evidence:
     coverage: float
     unknown: list[str]
     missing_kind: str
-
+    similarity: float = 0.0  # closest meaning of a chosen sentence to the query
+    foreign: list[str] = field(default_factory=list)  # asked-about words never used
+    new_words: int = 0  # content words the chosen sentences add to the question
 
 class ExtractiveAnswerer:
     """Answers with the best-matching sentences of the release, or abstains."""
@@ -215,12 +232,22 @@ class ExtractiveAnswerer:
         )
         coverage = covered / len(words) if words else 0.0
         unknown = self._unknown_names(question)
+        foreign = [
+            w for w in content_words(question)
+            if stem(w) not in self._corpus_stems and w not in FRAME_WORDS
+            and w in near and near[w][1] < TERM_SIMILARITY
+            and not any(w in u.lower() for u in unknown)
+        ]
 
         quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
         missing = next(
             (k for k in kinds if not self.holds(k, quotes, question, retrieval.query)), ""
         )
-        return Evidence(chosen, coverage, unknown, missing)
+        similarity = max(
+            sp.sentence_similarity.get(span.start, 0.0) for sp, span, _ in chosen
+        )
+        new_words = len(set(content_stems(quotes)) - query_stems - set(content_stems(question)))
+        return Evidence(chosen, coverage, unknown, missing, similarity, foreign, new_words)
 
     def holds(self, kind: str, quotes: str, question: str, context: str = "") -> bool:
         """has_kind, knowing which capitalised words are ordinary words in this corpus."""
@@ -249,6 +276,10 @@ class ExtractiveAnswerer:
             return f"no passage states the {evidence.missing_kind} asked for"
         if evidence.unknown and not _premise_to_correct(question, evidence):
             return f"the release never mentions {', '.join(evidence.unknown)}"
+        if evidence.foreign and evidence.coverage >= FOCUS_COVERAGE:
+            return f"the release never mentions {', '.join(map(repr, evidence.foreign))}"
+        if evidence.new_words < MIN_NEW_WORDS and not is_yes_no(question):
+            return "the closest passages only repeat the question"
         if evidence.sentences[0][2] < UNRELATED_SCORE and evidence.coverage < UNRELATED_COVERAGE:
             return "nothing in the release is close to the question"
         return ""
@@ -259,7 +290,7 @@ class ExtractiveAnswerer:
             return False
         if evidence.sentences[0][2] < MIN_SENTENCE_SCORE:
             return False
-        return evidence.coverage >= MIN_COVERAGE
+        return evidence.coverage >= MIN_COVERAGE or evidence.similarity >= PARAPHRASE_SIMILARITY
 
     def stream(
         self, question: str, retrieval: Retrieval, evidence: Evidence | None = None

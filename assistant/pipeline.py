@@ -75,11 +75,11 @@ class Assistant:
         timings: dict[str, float] = {}
 
         mark = time.perf_counter()
-        query = self._condense(question, history)
+        query, focus = self._condense(question, history)
         timings["condense"] = _ms(mark)
 
         mark = time.perf_counter()
-        retrieval = self.retriever.retrieve(query)
+        retrieval = self.retriever.retrieve(query, focus)
         timings["retrieve"] = _ms(mark)
 
         mark = time.perf_counter()
@@ -106,12 +106,16 @@ class Assistant:
             unsupported=draft.unsupported,
         )
 
-    def _condense(self, question: str, history: list[dict]) -> str:
+    def _condense(self, question: str, history: list[dict]) -> tuple[str, str]:
+        """(search query, the question's own words when the query adds borrowed ones)."""
+        focus = split_focus(question)[1]
         condense = getattr(self.answerer, "condense", None)
-        # A model is asked only when the question leans on earlier turns.
-        if condense is not None and history and needs_context(split_focus(question)[1]):
-            return condense(question, history)
-        return standalone_query(question, history)
+        # A model is asked only when the question leans on earlier turns; its rewrite
+        # stands alone.
+        if condense is not None and history and needs_context(focus):
+            return condense(question, history), ""
+        query = standalone_query(question, history)
+        return query, (focus if query != focus else "")
 
 
 def _ms(since: float) -> float:

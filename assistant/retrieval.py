@@ -39,8 +39,11 @@ class Retriever:
         self._bm25_lock = threading.Lock()
         self._idf = _sentence_idf(corpus)
 
-    def retrieve(self, query: str) -> Retrieval:
-        """Fuse dense passage, dense sentence and BM25 rankings; score sentences."""
+    def retrieve(self, query: str, focus: str = "") -> Retrieval:
+        """Fuse dense passage, dense sentence and BM25 rankings; score sentences.
+        focus: a follow-up's own words when the query adds earlier turns' words to
+        them; sentences are then scored against both, so the topic borrowed from the
+        history finds the passages and the question itself picks the sentence."""
         vector = self.embedder.query(query)
         depth = min(CANDIDATES, len(self.corpus.passages))
         dense = self.index.search_passages(vector, depth)
@@ -71,6 +74,15 @@ class Retriever:
             if self.corpus.has_passage(pid)
         ]
         self._score_sentences(query, vector, passages)
+        if focus and focus != query:
+            on_topic = {id(sp): dict(sp.best_sentences) for sp in passages}
+            self._score_sentences(focus, self.embedder.query(focus), passages)
+            for sp in passages:
+                sp.best_sentences = sorted(
+                    ((span, (on_topic[id(sp)][span] + score) / 2) for span, score in sp.best_sentences),
+                    key=lambda item: item[1],
+                    reverse=True,
+                )
         return Retrieval(query, vector, passages)
 
     def _score_sentences(self, query: str, vector, passages: list[ScoredPassage]) -> None:
@@ -89,6 +101,8 @@ class Retriever:
                 overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
+                known = sp.sentence_similarity.get(span.start, 0.0)
+                sp.sentence_similarity[span.start] = max(known, similarity)
             sp.best_sentences = sorted(scored, key=lambda item: item[1], reverse=True)
 
 

@@ -17,9 +17,9 @@ from assistant.answering import ABSTAIN_TEXT
 ROWS = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
 CITED_TYPES = {"factoid", "follow_up", "false_premise", "yes_no", "list", "injection"}
 KNOWN_MISSES = {
-    # Offline limits: a paraphrase with almost no shared words, a follow-up whose
-    # pronoun points two turns back, unanswerable questions close to real passages.
-    "q043", "q077", "q053", "q055", "q058", "q059", "q067", "q069",
+    # Offline limits: unanswerable questions whose asked-about word the release uses
+    # elsewhere or a near word ("weather" ~ "day", "next" ~ "another", "law" ~ "legislation").
+    "q055", "q058", "q069",
 }
 
 
