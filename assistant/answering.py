@@ -223,7 +223,9 @@ class ExtractiveAnswerer:
         evidence_stems = set(content_stems(evidence_text))
         words = content_words(retrieval.query)
         unseen = [w for w in words if stem(w) not in self._corpus_stems]
-        near = self.index.nearest_terms(unseen) if unseen else {}
+        near = retrieval.near_terms
+        if any(w not in near for w in unseen):  # a retrieval made without them
+            near = self.index.nearest_terms(unseen)
         covered = sum(
             1
             for w in words

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .corpus import Corpus
 from .embedding import Embedder
 from .index import PassageIndex, sentence_key
-from .text import content_stems
+from .corpus import vocabulary
+from .text import content_stems, content_words, stem
 from .types import ScoredPassage, Span
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 CANDIDATES = 20  # how deep each ranking looks before fusion
 LEXICAL_WEIGHT = 0.3  # share of word overlap in a sentence's score
+TERM_SIMILARITY = 0.55  # a word the corpus never uses stands for its nearest corpus word above this
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Retrieval:
     query: str
     vector: list[float]
     passages: list[ScoredPassage]
+    # Query words the corpus never uses -> (nearest corpus word, cosine similarity).
+    near_terms: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 class Retriever:
@@ -38,6 +42,7 @@ class Retriever:
         self._bm25 = _bm25_retriever(corpus)
         self._bm25_lock = threading.Lock()
         self._idf = _sentence_idf(corpus)
+        self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
 
     def retrieve(self, query: str, focus: str = "") -> Retrieval:
         """Fuse dense passage, dense sentence and BM25 rankings; score sentences.
@@ -48,8 +53,15 @@ class Retriever:
         depth = min(CANDIDATES, len(self.corpus.passages))
         dense = self.index.search_passages(vector, depth)
         sentence_hits = self.index.search_sentences(vector, depth * 3)
+        unseen = [w for w in content_words(query) if stem(w) not in self._corpus_stems]
+        near = self.index.nearest_terms(unseen) if unseen else {}
+        # BM25 can only match the corpus's own words: "overhaul" searches as "reform".
+        stand_ins = [term for term, similarity in near.values() if similarity >= TERM_SIMILARITY]
+        lexical_query = " ".join([query, *stand_ins])
         with self._bm25_lock:  # its stemmer must not serve two threads at once
-            bm25 = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score > 0]
+            bm25 = [
+                (n.node.node_id, n.score) for n in self._bm25.retrieve(lexical_query) if n.score > 0
+            ]
 
         by_sentence: list[tuple[str, float]] = []
         for key, similarity in sentence_hits:
@@ -83,7 +95,7 @@ class Retriever:
                     key=lambda item: item[1],
                     reverse=True,
                 )
-        return Retrieval(query, vector, passages)
+        return Retrieval(query, vector, passages, near)
 
     def _score_sentences(self, query: str, vector, passages: list[ScoredPassage]) -> None:
         keys = [
