@@ -142,7 +142,8 @@ FRAME_WORDS = frozenset(
     """type types role roles play plays part parts way ways describe described
     regarding concerning meant supposed like happen happened reason reasons purpose
     example examples main aspect aspects detail details list topic topics period
-    every each correct true false wrong""".split()
+    every each correct true false wrong matter matters mean means aim aims goal goals
+    point significance""".split()
 )
 _GENERIC_NAMES = {
     "eu", "european", "union", "ministers", "minister", "member", "states", "the", "ai",
