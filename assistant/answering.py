@@ -34,8 +34,9 @@ TERM_SIMILARITY = 0.55  # an unseen word counts as the nearest corpus word above
 # answers even when the words do not cover the question.
 PARAPHRASE_SIMILARITY = 0.5
 # When the question's other words are found this well, a word the release never uses
-# (nor anything near it) is what is asked about: "Who *chaired* the Council?"
-FOCUS_COVERAGE = 0.75
+# (nor anything near it) in the place of what is asked about means it does not say:
+# "Who *chaired* the Council?", "What was the *weather* like …?"
+FOCUS_COVERAGE = 0.5
 MIN_NEW_WORDS = 2  # an answer to "what/which …" must say more than the question did
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
@@ -151,6 +152,19 @@ _GENERIC_NAMES = {
 }
 
 
+# Where a question names what it asks about: the verb of "who …", the noun of "what is the …".
+_ASKED_ABOUT = re.compile(
+    r"^\s*(?:who|whom) (\w+)|^\s*what (?:is|was|are|were|will be) the (\w+)", re.IGNORECASE
+)
+
+
+def _asked_about(question: str) -> list[str]:
+    """The content word in the asked-about place of the question, if it has one."""
+    match = _ASKED_ABOUT.search(question)
+    found = [w.lower() for w in match.groups() if w] if match else []
+    return [w for w in found if w not in STOPWORDS]
+
+
 def wanted_kinds(question: str) -> list[str]:
     """The kinds of fact the question asks for ("date", "money", ...)."""
     return [kind for kind, pattern in _WANTS.items() if pattern.search(question)]
@@ -236,10 +250,9 @@ class ExtractiveAnswerer:
         coverage = covered / len(words) if words else 0.0
         unknown = self._unknown_names(question)
         foreign = [
-            w for w in content_words(question)
+            w for w in _asked_about(question)
             if stem(w) not in self._corpus_stems and w not in FRAME_WORDS
             and w in near and near[w][1] < TERM_SIMILARITY
-            and not any(w in u.lower() for u in unknown)
         ]
 
         quotes = "\n".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
@@ -283,7 +296,8 @@ class ExtractiveAnswerer:
             return f"the release never mentions {', '.join(map(repr, evidence.foreign))}"
         if evidence.new_words < MIN_NEW_WORDS and not is_yes_no(question):
             return "the closest passages only repeat the question"
-        if evidence.sentences[0][2] < UNRELATED_SCORE and evidence.coverage < UNRELATED_COVERAGE:
+        best = max(score for _, _, score in evidence.sentences)
+        if best < UNRELATED_SCORE and evidence.coverage < UNRELATED_COVERAGE:
             return "nothing in the release is close to the question"
         return ""
 
@@ -291,9 +305,8 @@ class ExtractiveAnswerer:
         """Whether the chosen sentences answer the question (or correct its premise)."""
         if self.refusal(question, evidence):
             return False
-        if evidence.sentences[0][2] < MIN_SENTENCE_SCORE:
-            return False
-        return evidence.coverage >= MIN_COVERAGE or evidence.similarity >= PARAPHRASE_SIMILARITY
+        best = max(score for _, _, score in evidence.sentences)
+        return best >= MIN_SENTENCE_SCORE
 
     def stream(
         self, question: str, retrieval: Retrieval, evidence: Evidence | None = None
