@@ -73,19 +73,21 @@ def strip_markers(text: str) -> str:
 
 def key_fact_recall(answer: str, must_include: list[str]) -> float:
     """Key-fact recall: share of must_include facts found in the answer as whole words,
-    ignoring case; "a|b" is found when a or b is."""
+    ignoring case; "a|b" is found when a or b is; "25" is found in "25th"."""
     if not must_include:
         return 0.0
     found = sum(
         1
         for fact in must_include
-        if any(
-            re.search(rf"(?<!\w){re.escape(alt.strip())}(?!\w)", answer, re.IGNORECASE)
-            for alt in fact.split("|")
-            if alt.strip()
-        )
+        if any(_fact_pattern(alt.strip()).search(answer) for alt in fact.split("|") if alt.strip())
     )
     return found / len(must_include)
+
+
+def _fact_pattern(fact: str) -> re.Pattern:
+    """A fact as a whole word; a number also as an ordinal ("25" is found in "25th")."""
+    ordinal = "(?:st|nd|rd|th)?" if fact.isdigit() else ""
+    return re.compile(rf"(?<!\w){re.escape(fact)}{ordinal}(?!\w)", re.IGNORECASE)
 
 
 def normalize_answer(text: str) -> str:

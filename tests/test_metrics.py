@@ -41,6 +41,9 @@ def test_key_fact_recall_counts_alternatives_and_whole_words_only():
     assert m.key_fact_recall(answer, ["25TH", "march|january", "Brussels"]) == pytest.approx(2 / 3)
     # "ten" inside "often" or "attention" is not the fact "ten".
     assert m.key_fact_recall("It often needs attention.", ["ten"]) == 0
+    # A number is found as an ordinal, but not inside a longer number.
+    assert m.key_fact_recall(answer, ["25"]) == 1
+    assert m.key_fact_recall("It ends in 2025.", ["25"]) == 0
 
 
 def test_squad_token_f1_and_exact_match():
