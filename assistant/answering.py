@@ -33,10 +33,6 @@ TERM_SIMILARITY = 0.55  # an unseen word counts as the nearest corpus word above
 # A paraphrase shares few words with its answer: a sentence this close in meaning
 # answers even when the words do not cover the question.
 PARAPHRASE_SIMILARITY = 0.5
-# When the question's other words are found this well, a word the release never uses
-# (nor anything near it) in the place of what is asked about means it does not say:
-# "Who *chaired* the Council?", "What was the *weather* like …?"
-FOCUS_COVERAGE = 0.5
 MIN_NEW_WORDS = 2  # an answer to "what/which …" must say more than the question did
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
@@ -262,7 +258,13 @@ class ExtractiveAnswerer:
         similarity = max(
             sp.sentence_similarity.get(span.start, 0.0) for sp, span, _ in chosen
         )
-        new_words = len(set(content_stems(quotes)) - query_stems - set(content_stems(question)))
+        # What the best sentence adds to the question (a second one may only repeat it).
+        top_sp, top_span, _ = max(chosen, key=lambda c: c[2])
+        new_words = len(
+            set(content_stems(top_sp.passage.sentence_text(top_span)))
+            - query_stems
+            - set(content_stems(question))
+        )
         return Evidence(chosen, coverage, unknown, missing, similarity, foreign, new_words)
 
     def holds(self, kind: str, quotes: str, question: str, context: str = "") -> bool:
@@ -292,7 +294,7 @@ class ExtractiveAnswerer:
             return f"no passage states the {evidence.missing_kind} asked for"
         if evidence.unknown and not _premise_to_correct(question, evidence):
             return f"the release never mentions {', '.join(evidence.unknown)}"
-        if evidence.foreign and evidence.coverage >= FOCUS_COVERAGE:
+        if evidence.foreign:
             return f"the release never mentions {', '.join(map(repr, evidence.foreign))}"
         if evidence.new_words < MIN_NEW_WORDS and not is_yes_no(question):
             return "the closest passages only repeat the question"

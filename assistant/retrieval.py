@@ -55,9 +55,11 @@ class Retriever:
         sentence_hits = self.index.search_sentences(vector, depth * 3)
         unseen = [w for w in content_words(query) if stem(w) not in self._corpus_stems]
         near = self.index.nearest_terms(unseen) if unseen else {}
-        # BM25 can only match the corpus's own words: "overhaul" searches as "reform".
-        stand_ins = [term for term, similarity in near.values() if similarity >= TERM_SIMILARITY]
-        lexical_query = " ".join([query, *stand_ins])
+        # Word matching only sees the corpus's own words: "overhaul" searches as "reform".
+        stand_ins = {
+            word: term for word, (term, similarity) in near.items() if similarity >= TERM_SIMILARITY
+        }
+        lexical_query = " ".join([query, *stand_ins.values()])
         with self._bm25_lock:  # its stemmer must not serve two threads at once
             bm25 = [
                 (n.node.node_id, n.score) for n in self._bm25.retrieve(lexical_query) if n.score > 0
@@ -85,7 +87,7 @@ class Retriever:
             for pid in ranked
             if self.corpus.has_passage(pid)
         ]
-        self._score_sentences(query, vector, passages)
+        self._score_sentences(_replaced(query, stand_ins), vector, passages)
         if focus and focus != query:
             on_topic = {id(sp): dict(sp.best_sentences) for sp in passages}
             self._score_sentences(focus, self.embedder.query(focus), passages)
@@ -126,6 +128,12 @@ class Retriever:
         weight = {s: self._idf.get(s, 1.0) for s in query_stems}
         found = query_stems & set(content_stems(sentence))
         return sum(weight[s] for s in found) / sum(weight.values())
+
+
+def _replaced(text: str, stand_ins: dict[str, str]) -> str:
+    """The text's content words, each the corpus never uses put as its stand-in, so
+    word overlap can see "overhaul" in "reform"."""
+    return " ".join(stand_ins.get(w, w) for w in content_words(text))
 
 
 def _sentence_idf(corpus: Corpus) -> dict[str, float]:

@@ -17,9 +17,9 @@ from assistant.answering import ABSTAIN_TEXT
 ROWS = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
 CITED_TYPES = {"factoid", "follow_up", "false_premise", "yes_no", "list", "injection"}
 KNOWN_MISSES = {
-    # Offline limits: unanswerable questions whose asked-about word the release uses
-    # elsewhere or a near word ("weather" ~ "day", "next" ~ "another", "law" ~ "legislation").
-    "q055", "q058", "q069",
+    # Offline limits: unanswerable questions that ask about something the release
+    # names without giving it ("the next meeting", "what Ukraine proposed", "which EU law").
+    "q058", "q067", "q069",
 }
 
 
@@ -88,12 +88,12 @@ def test_abstains_on_places_budgets_people_and_weather_it_never_mentions(bot, qu
     "question",
     [
         "Who hosted the informal Justice and Home Affairs Council?",
-        "What did the Commission propose on temporary protection?",
+        "Who chaired the meeting of the ministers?",
         "What is the deadline for implementing the Asylum and Migration Pact?",
     ],
 )
 def test_abstains_when_the_word_asked_about_appears_nowhere_in_the_release(bot, question):
-    # Every other word of these questions is in the release; the one asked about is not.
+    # The release talks about all of these, but never uses the word asked about.
     assert not bot.ask(question).answered
 
 
