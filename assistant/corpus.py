@@ -11,8 +11,9 @@ from pathlib import Path
 from .text import content_words
 from .types import Document, Passage, Span
 
-# Bump when the way text is cut into passages changes: the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v1"
+# Bump when the way text is cut into passages (or what is embedded for them) changes:
+# the index is rebuilt.
+SPLITTER_VERSION = "paragraphs-v2"
 DOCUMENT_SUFFIXES = (".md", ".txt")
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14

@@ -44,6 +44,23 @@ def sentence_key(passage: Passage, number: int) -> str:
     return f"{passage.id}.s{number}"
 
 
+# A sentence that opens by pointing back ("One of these priorities is …") means little alone.
+_POINTS_BACK = re.compile(
+    r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_in_context(passage: Passage, number: int) -> str:
+    """What is embedded for a sentence: the sentence, after the one before it when it
+    points back to it, so "One of these priorities" is found by what the priorities are."""
+    spans = passage.sentences
+    text = passage.sentence_text(spans[number - 1])
+    if number > 1 and _POINTS_BACK.search(text):
+        return f"{passage.sentence_text(spans[number - 2])} {text}"
+    return text
+
+
 class PassageIndex:
     """Dense vectors of passages and sentences in Chroma, via llama-index."""
 
@@ -160,9 +177,9 @@ class PassageIndex:
             if partial:
                 store.client.delete(ids=sorted(partial))
         sentences = [
-            (sentence_key(p, n), p, p.sentence_text(span))
+            (sentence_key(p, n), p, sentence_in_context(p, n))
             for p in passages
-            for n, span in enumerate(p.sentences, 1)
+            for n in range(1, len(p.sentences) + 1)
         ]
         passage_vectors = counter.embed(self.embedder, [p.text for p in passages], document.slug)
         sentence_vectors = counter.embed(

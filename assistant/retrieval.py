@@ -115,8 +115,6 @@ class Retriever:
                 overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
-                known = sp.sentence_similarity.get(span.start, 0.0)
-                sp.sentence_similarity[span.start] = max(known, similarity)
             sp.best_sentences = sorted(scored, key=lambda item: item[1], reverse=True)
 
 

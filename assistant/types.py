@@ -51,8 +51,6 @@ class ScoredPassage:
     dense: float = 0.0  # cosine similarity of the passage to the query
     bm25: float = 0.0
     best_sentences: list[tuple[Span, float]] = field(default_factory=list)
-    # Cosine similarity of each sentence (by its start offset) to the query alone.
-    sentence_similarity: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,6 @@ class Reply:
         data = asdict(self)
         for item in data["passages"]:
             item["passage"].pop("sentences", None)
-            item.pop("sentence_similarity", None)
             item["best_sentences"] = [
                 {"start": s["start"], "end": s["end"], "score": round(score, 4)}
                 for s, score in item["best_sentences"]
