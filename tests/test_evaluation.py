@@ -49,10 +49,13 @@ GOOD = json.dumps({
 })
 
 
-def test_check_passes_the_public_set():
-    result = run("--check", str(QUESTIONS), "--corpus", str(CORPUS))
+@pytest.mark.parametrize(
+    ("question_set", "count"), [(QUESTIONS, 83), (CORPUS / "questions-second.jsonl", 50)]
+)
+def test_check_passes_the_public_sets(question_set, count):
+    result = run("--check", str(question_set), "--corpus", str(CORPUS))
     assert result.returncode == 0, result.stderr
-    assert "83 question(s) valid, 0 error(s)" in result.stdout
+    assert f"{count} question(s) valid, 0 error(s)" in result.stdout
 
 
 def test_check_names_each_broken_line_and_exits_2(tmp_path):
