@@ -144,10 +144,9 @@ _GENERIC_NAMES = {
 }
 
 
-# Where a question names what it asks about: the verb of "who …", the noun of "what is the …".
-_ASKED_ABOUT = re.compile(
-    r"^\s*(?:who|whom) (\w+)|^\s*what (?:is|was|are|were|will be) the (\w+)", re.IGNORECASE
-)
+# Where a question names what it asks about: the noun of "what is the …". (Not the verb
+# of "who …": "Who attended?" is answered by who met.)
+_ASKED_ABOUT = re.compile(r"^\s*what (?:is|was|are|were|will be) the (\w+)", re.IGNORECASE)
 
 
 def _asked_about(question: str) -> list[str]:

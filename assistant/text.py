@@ -56,10 +56,22 @@ def _stemmer():
     return _local.stemmer
 
 
+# Irregular past forms, which a stemmer leaves apart from their verb ("met" / "meeting").
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in """met:meet held:hold took:take taken:take led:lead made:make said:say
+    gave:give given:give went:go gone:go came:come saw:see seen:see began:begin
+    begun:begin brought:bring thought:think found:find told:tell left:leave kept:keep
+    sought:seek spoke:speak spoken:speak chose:choose chosen:choose wrote:write
+    written:write won:win""".split()
+)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of a lowercase word ("ports" -> "port")."""
-    return _stemmer().stemWord(word.split("'")[0])
+    """Snowball stem of a lowercase word ("ports" -> "port", "met" -> "meet")."""
+    word = word.split("'")[0]
+    return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
 def content_words(text: str) -> list[str]:
