@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .conversation import split_focus
 from .corpus import vocabulary
+from .index import POINTS_BACK
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .text import DATE_WORDS, STOPWORDS, content_stems, content_words, numbers, stem, words
 from .types import Citation, ScoredPassage, Span
@@ -32,6 +33,7 @@ UNRELATED_COVERAGE = 0.2
 MIN_NEW_WORDS = 2  # an answer to "what/which …" must say more than the question did
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
+FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score this low
 
 
 @dataclass
@@ -219,7 +221,7 @@ class ExtractiveAnswerer:
         ]
         query_stems = set(content_stems(retrieval.query))
         chosen = _choose_sentences(
-            fitting or candidates, query_stems, _max_sentences(question)
+            fitting or candidates, query_stems, _max_sentences(question), candidates
         )
 
         evidence_text = " ".join(
@@ -333,9 +335,10 @@ def _max_sentences(question: str) -> int:
     return 3 if several else 2
 
 
-def _choose_sentences(candidates, query_stems: set[str], limit: int):
+def _choose_sentences(candidates, query_stems: set[str], limit: int, everything=()):
     """The best sentence, then sentences that add question words it does not cover
-    (or continue it), while they score close enough; in reading order."""
+    (or continue it), while they score close enough; in reading order. everything:
+    all scored sentences, where the best one's follower is looked for."""
     best = candidates[0]
     chosen = [best]
     covered = query_stems & set(content_stems(best[0].passage.sentence_text(best[1])))
@@ -347,6 +350,9 @@ def _choose_sentences(candidates, query_stems: set[str], limit: int):
         if adds or (_adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]):
             chosen.append(cand)
             covered |= words
+    follower = _follower(best, everything or candidates)
+    if follower and len(chosen) < limit and follower not in chosen:
+        chosen.append(follower)
     # Reading order within a document; documents in the order they were chosen.
     doc_rank = {}
     for sp, _, _ in chosen:
@@ -388,6 +394,27 @@ def has_kind(
     # Otherwise the fact must be new: "in 2025" is no answer to "which date in 2025?"
     asked_words = set(words(asked))
     return any(not set(words(fact)) <= asked_words for fact in found)
+
+
+def _follower(best, candidates):
+    """The sentence right after the best one when it points back to it ("One of these
+    priorities is …" after "ten priority actions have been identified"), if it matches
+    the question fairly well: it says what the best sentence announces."""
+    spans = list(best[0].passage.sentences)
+    index = spans.index(best[1])
+    if index + 1 >= len(spans):
+        return None
+    text = best[0].passage.sentence_text(spans[index + 1])
+    if not POINTS_BACK.search(text):
+        return None
+    return next(
+        (
+            c for c in candidates
+            if c[0].passage.id == best[0].passage.id and c[1] == spans[index + 1]
+            and c[2] >= FOLLOWER_RATIO * best[2]
+        ),
+        None,
+    )
 
 
 def _adjacent(a, b) -> bool:

@@ -45,7 +45,7 @@ def sentence_key(passage: Passage, number: int) -> str:
 
 
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
-_POINTS_BACK = re.compile(
+POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
     re.IGNORECASE,
 )
@@ -56,7 +56,7 @@ def sentence_in_context(passage: Passage, number: int) -> str:
     points back to it, so "One of these priorities" is found by what the priorities are."""
     spans = passage.sentences
     text = passage.sentence_text(spans[number - 1])
-    if number > 1 and _POINTS_BACK.search(text):
+    if number > 1 and POINTS_BACK.search(text):
         return f"{passage.sentence_text(spans[number - 2])} {text}"
     return text
 
