@@ -148,6 +148,15 @@ def test_a_follow_up_quotes_the_sentence_its_own_words_point_to(bot):
 
 
 @pytest.mark.slow
+def test_the_next_sentence_joins_when_it_says_what_the_best_one_announces(bot):
+    reply = bot.ask("Which of the priority actions is mentioned in the release?")
+    # "…ten priority actions have been identified…" is followed by "One of these
+    # priorities is to strengthen the resilience of the logistical platforms."
+    assert "ten priority actions" in reply.text and "logistical platforms" in reply.text
+    assert reply.text.index("ten priority") < reply.text.index("logistical")  # reading order
+
+
+@pytest.mark.slow
 def test_follow_up_question_uses_the_earlier_turn(bot):
     first = bot.ask("Who is the State Secretary for asylum and migration?")
     assert "Nicole de Moor" in first.text
