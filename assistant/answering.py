@@ -140,6 +140,12 @@ FRAME_WORDS = frozenset(
     every each correct true false wrong matter matters mean means aim aims goal goals
     point significance""".split()
 )
+_KIND_NOUNS = {
+    "date": "the date asked for", "money": "the amount asked for",
+    "count": "the number asked for", "place": "the place asked for",
+    "person": "the person asked for", "role": "who holds that role",
+    "list": "the names asked for",
+}
 _GENERIC_NAMES = {
     "eu", "european", "union", "ministers", "minister", "member", "states", "the", "ai",
     "council", "commission", "presidency", "parliament", "justice", "home", "affairs",
@@ -272,21 +278,22 @@ class ExtractiveAnswerer:
         return unknown
 
     def refusal(self, question: str, evidence: Evidence) -> str:
-        """Why no answerer should answer from this evidence ("" when one may try):
+        """Why no answerer should answer from this evidence, as a sentence that follows
+        "The release does not say." ("" when one may try):
         the kind of fact asked for is absent, or the question names what no document does."""
         if not evidence.sentences:
-            return "nothing was retrieved"
+            return "Nothing in it could be searched"
         if evidence.missing_kind:
-            return f"no passage states the {evidence.missing_kind} asked for"
+            return f"None of its passages gives {_KIND_NOUNS[evidence.missing_kind]}"
         if evidence.unknown and not _premise_to_correct(question, evidence):
-            return f"the release never mentions {', '.join(evidence.unknown)}"
+            return f"It never mentions {', '.join(evidence.unknown)}"
         if evidence.foreign:
-            return f"the release never mentions {', '.join(map(repr, evidence.foreign))}"
+            return f"It never mentions {', '.join(f'“{w}”' for w in evidence.foreign)}"
         if self._only_repeats(question, evidence):
-            return "the closest passages only repeat the question"
+            return "Its closest passages only repeat the question"
         best = max(score for _, _, score in evidence.sentences)
         if best < UNRELATED_SCORE and evidence.coverage < UNRELATED_COVERAGE:
-            return "nothing in the release is close to the question"
+            return "Nothing in it is close to the question"
         return ""
 
     def _only_repeats(self, question: str, evidence: Evidence) -> bool:
@@ -310,7 +317,9 @@ class ExtractiveAnswerer:
         evidence already weighed for this retrieval may be passed in."""
         evidence = evidence or self.weigh(question, retrieval)
         if not self.answers(question, evidence):
-            text = ABSTAIN_TEXT + ABSTAIN_DETAIL
+            reason = self.refusal(question, evidence)
+            # Saying why ("It never mentions Antwerp.") helps a user rephrase.
+            text = ABSTAIN_TEXT + (f" {reason}." if reason else "") + ABSTAIN_DETAIL
             yield text
             yield Draft(text=text, answered=False, citations=[])
             return

@@ -86,6 +86,20 @@ def test_abstains_on_places_budgets_people_and_weather_it_never_mentions(bot, qu
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("What will the weather be like in Antwerp tomorrow?", "It never mentions Antwerp."),
+        ("How much did the meeting cost?", "None of its passages gives the amount asked for."),
+        ("What is the deadline for the Pact?", "It never mentions “deadline”."),
+    ],
+)
+def test_an_abstention_says_why_so_the_user_can_rephrase(bot, question, why):
+    reply = bot.ask(question)
+    assert reply.text.startswith(f"{ABSTAIN_TEXT} {why} ")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     "question",
     [
         "What is the deadline for implementing the Asylum and Migration Pact?",
