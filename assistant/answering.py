@@ -138,7 +138,9 @@ FRAME_WORDS = frozenset(
     regarding concerning meant supposed like happen happened reason reasons purpose
     example examples main aspect aspects detail details list topic topics period
     every each correct true false wrong matter matters mean means aim aims goal goals
-    point significance""".split()
+    point significance idea problem problems message status issue issues concern
+    concerns challenge challenges plan plans outcome benefit benefits advantage
+    danger dangers threat threats situation context background summary gist""".split()
 )
 _KIND_NOUNS = {
     "date": "the date asked for", "money": "the amount asked for",
@@ -154,7 +156,10 @@ _GENERIC_NAMES = {
 
 # Where a question names what it asks about: the noun of "what is the …". (Not the verb
 # of "who …": "Who attended?" is answered by who met.)
-_ASKED_ABOUT = re.compile(r"^\s*what (?:is|was|are|were|will be) the (\w+)", re.IGNORECASE)
+_ASKED_ABOUT = re.compile(
+    r"^\s*what (?:is|was|are|were|will be) the (\w+)(?= (?:of|for|like|on|in|at|to)\b|\s*\?)",
+    re.IGNORECASE,
+)
 
 
 def _asked_about(question: str) -> list[str]:

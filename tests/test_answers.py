@@ -118,9 +118,16 @@ def test_who_questions_are_answered_by_what_the_release_says_in_other_words(bot)
 
 
 @pytest.mark.slow
-def test_words_that_only_shape_a_question_do_not_make_it_unanswerable(bot):
-    reply = bot.ask("Why does the year 2024 matter for the debate on AI?")
-    assert reply.answered and "electoral year" in reply.text
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("Why does the year 2024 matter for the debate on AI?", "electoral year"),
+        ("What is the problem with 27 different national legislations?", "counterproductive"),
+    ],
+)
+def test_words_that_only_shape_a_question_do_not_make_it_unanswerable(bot, question, quote):
+    reply = bot.ask(question)
+    assert reply.answered and quote in reply.text
 
 
 @pytest.mark.slow
