@@ -169,6 +169,17 @@ def _asked_about(question: str) -> list[str]:
     return [w for w in found if w not in STOPWORDS]
 
 
+# "Which officials are named in the release?", "Who is mentioned?": the names are the
+# answer, whatever the passages that hold them are about.
+_NAMES_ASKED = re.compile(
+    r"\b(?:which|what|who)\b[^?]*\b(?:officials|people|persons|politicians|speakers"
+    r"|individuals|ministers|names)\b[^?]*\b(?:named|mentioned|quoted|cited)\b"
+    r"|\bwho (?:is|are|was|were|gets?|got) (?:named|mentioned|quoted|cited)\b",
+    re.IGNORECASE,
+)
+MAX_NAMED_SENTENCES = 4
+
+
 def wanted_kinds(question: str) -> list[str]:
     """The kinds of fact the question asks for ("date", "money", ...)."""
     return [kind for kind, pattern in _WANTS.items() if pattern.search(question)]
@@ -191,6 +202,7 @@ class Evidence:
     missing_kind: str
     foreign: list[str] = field(default_factory=list)  # asked-about words never used
     new_words: list[str] = field(default_factory=list)  # what the best sentence adds
+    names_listed: bool = False  # the question asks who is named; these sentences name them
 
 class ExtractiveAnswerer:
     """Answers with the best-matching sentences of the release, or abstains."""
@@ -222,6 +234,10 @@ class ExtractiveAnswerer:
         kinds = wanted_kinds(question)
         if not candidates:
             return Evidence([], 0.0, [], "")
+        if _NAMES_ASKED.search(question):
+            named = self._named_people(retrieval)
+            if named:
+                return Evidence(named, 1.0, [], "", names_listed=True)
         # Sentences that hold the kind of fact asked for (a date for "when") go first,
         # if they match the question nearly as well as the best one does.
         fitting = [
@@ -264,6 +280,25 @@ class ExtractiveAnswerer:
         ]
         return Evidence(chosen, coverage, unknown, missing, foreign, new_words)
 
+    def _named_people(self, retrieval: Retrieval):
+        """The sentences of the best-matching release that name people, in reading
+        order: what "Which officials are named?" asks for, wherever they stand."""
+        scored = {
+            (sp.passage.id, span): (sp, score)
+            for sp in retrieval.passages
+            for span, score in sp.best_sentences
+        }
+        slug = retrieval.passages[0].passage.doc_slug
+        named = []
+        for passage in self.corpus.passages:
+            if passage.doc_slug != slug:
+                continue
+            for span in passage.sentences:
+                if _has_personal_name(passage.sentence_text(span)):
+                    sp, score = scored.get((passage.id, span), (ScoredPassage(passage, 0.0), 0.0))
+                    named.append((sp, span, score))
+        return named[:MAX_NAMED_SENTENCES]
+
     def holds(self, kind: str, quotes: str, question: str, context: str = "") -> bool:
         """has_kind, knowing which capitalised words are ordinary words in this corpus."""
         return has_kind(kind, quotes, question, context, self._common_words)
@@ -304,7 +339,7 @@ class ExtractiveAnswerer:
     def _only_repeats(self, question: str, evidence: Evidence) -> bool:
         """The best sentence adds nothing to a what/which question but a word or two
         (a name, as in "The harbour of *Zeebrugge* joined", is an answer)."""
-        if is_yes_no(question) or len(evidence.new_words) >= MIN_NEW_WORDS:
+        if is_yes_no(question) or evidence.names_listed or len(evidence.new_words) >= MIN_NEW_WORDS:
             return False
         return all(w in self._common_words for w in evidence.new_words)
 
@@ -313,7 +348,7 @@ class ExtractiveAnswerer:
         if self.refusal(question, evidence):
             return False
         best = max(score for _, _, score in evidence.sentences)
-        return best >= MIN_SENTENCE_SCORE
+        return best >= MIN_SENTENCE_SCORE or evidence.names_listed
 
     def stream(
         self, question: str, retrieval: Retrieval, evidence: Evidence | None = None

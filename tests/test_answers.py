@@ -178,6 +178,22 @@ def test_the_next_sentence_joins_when_it_says_what_the_best_one_announces(bot):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    ["Which officials are named in the release?", "Who is mentioned in the press release?"],
+)
+def test_asking_who_is_named_quotes_the_sentences_that_name_people(bot, question):
+    # Those sentences are about drug crime and asylum, not about "officials": no
+    # similarity search finds them, so the answerer looks for the names themselves.
+    reply = bot.ask(question)
+    assert reply.answered
+    assert "Annelies Verlinden" in reply.text and "Nicole de Moor" in reply.text
+    for citation in reply.citations:
+        text = bot.corpus.document(citation.doc_slug).text
+        assert text[citation.start : citation.end] == citation.quote
+
+
+@pytest.mark.slow
 def test_follow_up_question_uses_the_earlier_turn(bot):
     first = bot.ask("Who is the State Secretary for asylum and migration?")
     assert "Nicole de Moor" in first.text
