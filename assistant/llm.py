@@ -221,9 +221,15 @@ class LLMAnswerer:
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
         """Stream the supported sentences as the model writes them, then the Draft."""
         # Where the release plainly lacks what is asked (an amount, a name it never
-        # mentions), no model is asked: small models invent exactly these.
+        # mentions), no model is asked: small models invent exactly these. Nor is it
+        # for "who is named?": the sentences naming people are the answer, and the
+        # retrieved passages the model would see may not hold them.
         evidence = self.fallback.weigh(question, retrieval)
-        if not retrieval.passages or self.fallback.refusal(question, evidence):
+        if (
+            not retrieval.passages
+            or self.fallback.refusal(question, evidence)
+            or evidence.names_listed
+        ):
             yield from self.fallback.stream(question, retrieval, evidence)
             return
         messages = self.messages(retrieval)

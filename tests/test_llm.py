@@ -203,6 +203,13 @@ def test_questions_the_release_plainly_cannot_answer_never_reach_the_model(
     assert "billion" not in "".join(deltas)
 
 
+def test_who_is_named_is_answered_by_the_sentences_naming_people_without_the_model(bot, fake):
+    fake.script = [{"text": ["Nobody is named [1]."]}]
+    _, reply = run(llm_bot(bot, fake.url), "Which officials are named in the release?")
+    assert fake.requests == []
+    assert reply.answered and "Annelies Verlinden" in reply.text and "Nicole de Moor" in reply.text
+
+
 def test_no_supported_claim_falls_back_to_the_extractive_answer_with_a_notice(bot, fake):
     fake.script = [{"text": ["The ministers met in Brussels in 2019 [1]."]}]
     _, reply = run(llm_bot(bot, fake.url), WHEN)
