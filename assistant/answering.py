@@ -165,8 +165,7 @@ _ASKED_ABOUT = re.compile(
 def _asked_about(question: str) -> list[str]:
     """The content word in the asked-about place of the question, if it has one."""
     match = _ASKED_ABOUT.search(question)
-    found = [w.lower() for w in match.groups() if w] if match else []
-    return [w for w in found if w not in STOPWORDS]
+    return [match.group(1).lower()] if match and match.group(1).lower() not in STOPWORDS else []
 
 
 # "Which officials are named in the release?", "Who is mentioned?": the names are the
@@ -203,6 +202,7 @@ class Evidence:
     foreign: list[str] = field(default_factory=list)  # asked-about words never used
     new_words: list[str] = field(default_factory=list)  # what the best sentence adds
     names_listed: bool = False  # the question asks who is named; these sentences name them
+
 
 class ExtractiveAnswerer:
     """Answers with the best-matching sentences of the release, or abstains."""
@@ -319,8 +319,9 @@ class ExtractiveAnswerer:
 
     def refusal(self, question: str, evidence: Evidence) -> str:
         """Why no answerer should answer from this evidence, as a sentence that follows
-        "The release does not say." ("" when one may try):
-        the kind of fact asked for is absent, or the question names what no document does."""
+        "The release does not say." ("" when one may try): the kind of fact asked for
+        is absent, the question names what no document does, the thing it asks about
+        appears nowhere, or the best sentence only repeats the question."""
         if not evidence.sentences:
             return "Nothing in it could be searched"
         if evidence.missing_kind:
@@ -339,7 +340,9 @@ class ExtractiveAnswerer:
     def _only_repeats(self, question: str, evidence: Evidence) -> bool:
         """The best sentence adds nothing to a what/which question but a word or two
         (a name, as in "The harbour of *Zeebrugge* joined", is an answer)."""
-        if is_yes_no(question) or evidence.names_listed or len(evidence.new_words) >= MIN_NEW_WORDS:
+        if is_yes_no(question) or evidence.names_listed:
+            return False
+        if len(evidence.new_words) >= MIN_NEW_WORDS:
             return False
         return all(w in self._common_words for w in evidence.new_words)
 

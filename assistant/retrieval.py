@@ -7,10 +7,9 @@ import math
 import threading
 from dataclasses import dataclass, field
 
-from .corpus import Corpus
+from .corpus import Corpus, vocabulary
 from .embedding import Embedder
 from .index import PassageIndex, sentence_key
-from .corpus import vocabulary
 from .text import content_stems, content_words, stem
 from .types import ScoredPassage, Span
 
@@ -90,13 +89,15 @@ class Retriever:
         self._score_sentences(_replaced(query, stand_ins), vector, passages)
         if focus and focus != query:
             on_topic = {id(sp): dict(sp.best_sentences) for sp in passages}
-            self._score_sentences(focus, self.embedder.query(focus), passages)
+            self._score_sentences(
+                _replaced(focus, stand_ins), self.embedder.query(focus), passages
+            )
             for sp in passages:
-                sp.best_sentences = sorted(
-                    ((span, (on_topic[id(sp)][span] + score) / 2) for span, score in sp.best_sentences),
-                    key=lambda item: item[1],
-                    reverse=True,
-                )
+                both = [
+                    (span, (on_topic[id(sp)][span] + score) / 2)
+                    for span, score in sp.best_sentences
+                ]
+                sp.best_sentences = sorted(both, key=lambda item: item[1], reverse=True)
         return Retrieval(query, vector, passages, near)
 
     def _score_sentences(self, query: str, vector, passages: list[ScoredPassage]) -> None:
