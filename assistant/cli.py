@@ -69,7 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--json", action="store_true", help="print the whole reply as JSON")
     ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.add_argument(
+        "--release", action="append", metavar="SLUG",
+        help="only use this release (repeatable; `assistant releases` lists the slugs)",
+    )
     ask.set_defaults(run=_ask)
+
+    releases = commands.add_parser("releases", parents=[common], help="list the releases")
+    releases.set_defaults(run=_releases)
 
     web = commands.add_parser("web", parents=[common], help="start the web chat")
     web.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
@@ -90,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--export", choices=["ragas"], help="also write rows for RAGAS")
     evaluate.add_argument("--judge", action="store_true", help="add LLM-judged scores")
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--split", choices=["dev", "test"], help="only the rows of this split (\"split\" field)"
+    )
     evaluate.set_defaults(run=_eval)
     return parser
 
@@ -123,7 +133,7 @@ def _ask(args) -> int:
     check_question(args.question, 10**9)  # fail fast, before loading the model
     bot = _open(args, progress=False)
     reply, streamed = None, ""
-    for item in bot.stream(args.question):
+    for item in bot.stream(args.question, releases=args.release):
         if isinstance(item, str):
             streamed += item
             if args.stream and not args.json:
@@ -147,7 +157,8 @@ def _ask(args) -> int:
     if reply.citations:
         print("\nSources:")
         for c in reply.citations:
-            print(f"  [{c.marker}] {c.passage_id} ({c.document}), chars {c.start}-{c.end}")
+            print(f"  [{c.marker}] {c.document} ({c.doc_slug}), {c.passage_id}, "
+                  f"chars {c.start}-{c.end}")
             print(textwrap.indent(textwrap.fill(f"“{c.quote}”", 88), "      "))
     elif reply.related:
         print("\nRelated reading (not an answer):")
@@ -155,6 +166,18 @@ def _ask(args) -> int:
             print(f"  - {sp.passage.id}: {textwrap.shorten(sp.passage.text, 100)}")
     if reply.query != reply.question:
         print(f"\nsearched for: {reply.query}")
+    return 0
+
+
+def _releases(args) -> int:
+    from .corpus import load_corpus
+    from .config import Settings
+
+    settings = Settings.from_env(corpus_dir=args.corpus, data_dir=args.data)
+    corpus = load_corpus(settings.corpus_dir)
+    for document in corpus.documents:
+        date = document.meta.get("date", "")
+        print(f"{document.slug}\t{date}\t{document.title}")
     return 0
 
 

@@ -53,6 +53,24 @@ def check_history(history) -> list[dict]:
     return checked
 
 
+def check_releases(releases, known: list[str]) -> list[str] | None:
+    """The release slugs a question may use (None: all); an unknown slug is refused
+    with the list of known ones."""
+    if releases is None:
+        return None
+    if isinstance(releases, str):
+        releases = [releases]
+    if not isinstance(releases, (list, tuple)) or not all(isinstance(r, str) for r in releases):
+        raise QuestionError("releases must be a list of release slugs.")
+    unknown = [r for r in releases if r not in known]
+    if unknown:
+        raise QuestionError(
+            f"No release named {', '.join(repr(r) for r in unknown)}. "
+            f"Known releases: {', '.join(known)}."
+        )
+    return list(dict.fromkeys(releases)) or None
+
+
 def needs_context(question: str) -> bool:
     """Whether the question leans on an earlier turn ("What is her key priority?")."""
     short = len(content_words(question)) < SHORT_QUESTION_WORDS

@@ -13,7 +13,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v2"
+SPLITTER_VERSION = "paragraphs-v3"
 DOCUMENT_SUFFIXES = (".md", ".txt")
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
@@ -42,6 +42,10 @@ class Corpus:
     documents: list[Document]
     passages: list[Passage]
     problems: list[str] = field(default_factory=list)
+
+    def slugs(self) -> list[str]:
+        """The documents' slugs, in corpus order."""
+        return [d.slug for d in self.documents]
 
     def passage(self, passage_id: str) -> Passage:
         """The passage with this id."""
@@ -102,17 +106,18 @@ def load_corpus(folder: Path | str) -> Corpus:
 
 
 def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> Document:
-    """Split optional front matter from the body; the body is kept byte for byte."""
+    """Read optional front matter; the whole file is kept byte for byte as the text, so
+    front-matter values can be cited like any sentence."""
     raw = raw.removeprefix("\ufeff")
     meta: dict[str, str] = {}
-    body = raw
+    body, body_start = raw, 0
     match = _FRONT_MATTER.match(raw)
     if match:
         for line in match.group(1).splitlines():
             key, sep, value = line.partition(":")
             if sep and key.strip():
                 meta[key.strip().lower()] = value.strip().strip("\"'")
-        body = raw[match.end():]
+        body, body_start = raw[match.end():], match.end()
     name = meta.get("slug") or str(relative.with_suffix(""))
     slug = slugify(name)
     if slug == "document":  # a name with no ASCII letters: keep it stable all the same
@@ -121,8 +126,8 @@ def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> D
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     title = meta.get("title") or _first_heading(body) or relative.stem
-    digest = hashlib.sha256((SPLITTER_VERSION + title + body).encode()).hexdigest()
-    return Document(slug, title, str(relative), body, meta, digest[:16])
+    digest = hashlib.sha256((SPLITTER_VERSION + title + raw).encode()).hexdigest()
+    return Document(slug, title, str(relative), raw, meta, digest[:16], body_start)
 
 
 def slugify(name: str) -> str:
@@ -133,27 +138,91 @@ def slugify(name: str) -> str:
 
 
 def split_passages(document: Document) -> list[Passage]:
-    """Paragraphs become passages; short unpunctuated lines become section headings."""
-    passages, section = [], ""
-    for start, end in _paragraph_spans(document.text):
-        text = document.text[start:end]
-        if _is_heading(text):
-            section = text.lstrip("#").strip()
+    """Paragraphs become passages; short unpunctuated lines become section headings.
+
+    The front-matter values and the lines that open the document (title, dateline)
+    form one header passage, "<slug>#head", so where and when can be cited. A short
+    line right after a quotation is its attribution ("Jane Doe, Minister of X") and
+    stays in the quotation's passage."""
+    text = document.text
+    spans = [(s + document.body_start, e + document.body_start)
+             for s, e in _paragraph_spans(text[document.body_start:])]
+    header = _front_matter_values(document)
+    n = 0
+    while n < len(spans) and _is_heading(text[spans[n][0]:spans[n][1]]):
+        header.append(spans[n])
+        n += 1
+    passages: list[Passage] = []
+    if header:
+        lines, seen = [], set()
+        for s, e in header:  # a label ("Press release") or a repeated title says nothing new
+            line = text[s:e].lstrip("#").strip()
+            if not _is_label(line) and line not in seen:
+                seen.add(line)
+                lines.append(Span(e - len(text[s:e].lstrip("#").lstrip()), e))
+        if lines:
+            passages.append(_passage(document, "head", header[0][0], header[-1][1], "",
+                                     tuple(lines)))
+    section = ""
+    for start, end in spans[n:]:
+        paragraph = text[start:end]
+        previous = passages[-1] if passages else None
+        if previous and _is_heading(paragraph) and _is_quotation(previous.text) \
+                and previous.id != f"{document.slug}#head":
+            passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
+                                    end, previous.section,
+                                    (*previous.sentences, Span(start, end)))
             continue
-        sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(text))
-        passages.append(
-            Passage(
-                id=f"{document.slug}#p{len(passages) + 1}",
-                doc_slug=document.slug,
-                doc_title=document.title,
-                section=section,
-                start=start,
-                end=end,
-                text=text,
-                sentences=sentences,
-            )
-        )
+        if _is_heading(paragraph):
+            section = paragraph.lstrip("#").strip()
+            continue
+        sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(paragraph))
+        body_count = len(passages) - (1 if header else 0)
+        passages.append(_passage(document, f"p{body_count + 1}", start, end, section, sentences))
     return passages
+
+
+def _passage(document: Document, name: str, start: int, end: int, section: str,
+             sentences: tuple[Span, ...]) -> Passage:
+    return Passage(
+        id=f"{document.slug}#{name}",
+        doc_slug=document.slug,
+        doc_title=document.title,
+        section=section,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+        sentences=sentences,
+    )
+
+
+# Keys whose values say how to handle a file, not what it reports.
+_HANDLING_KEYS = {"slug", "kind", "layout", "tags", "lang", "language", "draft"}
+
+
+def _front_matter_values(document: Document) -> list[tuple[int, int]]:
+    """Spans of the front-matter values worth citing (title, date, place, ...)."""
+    if not document.body_start:
+        return []
+    spans = []
+    for line in re.finditer(r"^([\w-]+)[ \t]*:[ \t]*(.+?)[ \t]*$",
+                            document.text[:document.body_start], re.M):
+        if line.group(1).lower() in _HANDLING_KEYS:
+            continue
+        start, end = line.span(2)
+        value = line.group(2)
+        # Quotes around a YAML value are syntax, not text.
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            start, end = start + 1, end - 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _is_quotation(paragraph: str) -> bool:
+    """A paragraph that is a quotation: it opens or closes with a quotation mark."""
+    stripped = paragraph.strip()
+    return stripped[:1] in "\"“„«" or stripped.rstrip(".").endswith(("\"", "”", "»"))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -209,12 +278,18 @@ def _is_heading(text: str) -> bool:
     )
 
 
+def _is_label(line: str) -> bool:
+    """A line that only says what kind of text follows ("Press release", "News")."""
+    return bool(re.fullmatch(r"(press )?release|news|press|statement", line.lower()))
+
+
 def _first_heading(body: str) -> str:
+    """The first heading that is not a label such as "Press release"."""
     for start, end in _paragraph_spans(body):
         text = body[start:end]
         if _is_heading(text):
             heading = text.lstrip("#").strip()
-            if heading.lower() not in ("press release", "news", "release"):
+            if not _is_label(heading):
                 return heading
     return ""
 

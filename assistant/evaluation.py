@@ -116,6 +116,7 @@ class Question:
     answerable: bool = True
     question_type: str = "unspecified"
     history: list[dict] = field(default_factory=list)
+    split: str = ""  # "dev" or "test"; "" when the set is not split
     line: int = 0
     extra: dict = field(default_factory=dict)  # fields this harness does not know, kept
 
@@ -138,6 +139,7 @@ class QuestionSet:
 _KNOWN = {
     "id", "user_input", "question", "reference", "reference_contexts",
     "reference_context_ids", "must_include", "answerable", "question_type", "history",
+    "split",
 }
 
 
@@ -235,6 +237,7 @@ def _question(data: dict, n: int, problems: list[str]) -> Question | None:
         answerable=answerable,
         question_type=data.get("question_type") or "unspecified",
         history=list(history),
+        split=str(data.get("split", "")),
         line=n,
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
@@ -951,7 +954,10 @@ def run_cli(args) -> int:
     if args.limit is not None and args.limit < 1:
         print("assistant: --limit must be at least 1.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    questions = found.questions[: args.limit] if args.limit else found.questions
+    questions = found.questions
+    if args.split:  # rows without a split field belong to every split
+        questions = [q for q in questions if (q.split or args.split) == args.split]
+    questions = questions[: args.limit] if args.limit else questions
 
     from .pipeline import Assistant
 

@@ -158,6 +158,10 @@ class Guard:
         best_sp, best_span, best = scored[0]
         if best < MIN_SUPPORT:
             return Verdict(False, reason=f"meaning not found (support {best:.2f})", score=best)
+        if _negated(claim.text) != _negated(best_sp.passage.sentence_text(best_span)):
+            # "did not agree" against "agreed", or the other way round: the same words,
+            # the opposite claim.
+            return Verdict(False, reason="it negates what its passage states", score=best)
         anchors = [(best_sp, best_span)]
         # A claim joining two passages ("met on 25 January [1] and agreed ... [2]") gets an
         # anchor in each passage that holds one of its facts the first anchor lacks.
@@ -200,6 +204,14 @@ class Guard:
         stored = self.index.sentence_vectors(keys)
         # A sentence whose vector is gone (the index rewritten meanwhile) scores on words.
         return [stored.get(k) for k in keys]
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|without)\b")
+
+
+def _negated(text: str) -> bool:
+    """Whether a sentence says something is not so ("cannot", "didn't" included)."""
+    return bool(_NEGATION.search(" ".join(words(text))))
 
 
 def _terms(text: str) -> list[str]:

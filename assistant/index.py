@@ -80,6 +80,7 @@ class PassageIndex:
         )
         self._live_suffix = key
         self._vector_cache: dict[str, list[float]] = {}
+        self._term_cache: dict[str, object] = {}
         self._fingerprints: dict[str, str] = {}
 
     def _store(self, name: str):
@@ -153,6 +154,19 @@ class PassageIndex:
             if ids
         }
 
+    def term_vectors(self, terms: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of corpus words (cached); words the corpus never uses are
+        embedded once and cached too."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._term_cache]
+        if missing:
+            got = self._terms.client.get(ids=missing, include=["embeddings"])
+            for term, vector in zip(got["ids"], got["embeddings"]):
+                self._term_cache[term] = vector
+            unseen = [t for t in missing if t not in self._term_cache]
+            for term, vector in zip(unseen, self.embedder.many(unseen)):
+                self._term_cache[term] = vector
+        return {t: self._term_cache[t] for t in terms}
+
     def _complete(self, document: Document, by_doc, present) -> bool:
         passages = by_doc.get(document.slug, [])
         want_p = {_chroma_id(p.id, document) for p in passages}
@@ -218,18 +232,20 @@ class PassageIndex:
             if self._ours.fullmatch(name) and not name.endswith(self._live_suffix):
                 self._client.delete_collection(name)
 
-    def search_passages(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """Nearest passages: (passage id, cosine similarity), best first."""
-        return self._search(self._passages, vector, k)
+    def search_passages(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
+        """Nearest passages: (passage id, cosine similarity), best first; releases:
+        only these document slugs (all when None)."""
+        return self._search(self._passages, vector, k, releases)
 
-    def search_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+    def search_sentences(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
         """Nearest sentences: (sentence key, cosine similarity), best first."""
-        return self._search(self._sentences, vector, k)
+        return self._search(self._sentences, vector, k, releases)
 
-    def _search(self, store, vector, k) -> list[tuple[str, float]]:
+    def _search(self, store, vector, k, releases=None) -> list[tuple[str, float]]:
         collection = store.client
+        where = {"doc_slug": {"$in": list(releases)}} if releases else None
         result = collection.query(
-            query_embeddings=[vector], n_results=k, include=["distances"]
+            query_embeddings=[vector], n_results=k, include=["distances"], where=where
         )
         hits = []
         for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):

@@ -15,8 +15,9 @@ import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
-from .answering import ABSTAIN_DETAIL, ABSTAIN_TEXT, Draft, citation_for, wanted_kinds
-from .conversation import needs_context, standalone_query
+from .answering import ABSTAIN_TEXT, Draft, citation_for
+from .conversation import needs_context, split_focus, standalone_query
+from .facts import KIND_NOUNS, asked_kind, new_facts
 from .guard import Claim, Guard, split_claims
 from .retrieval import Retrieval
 from .templates import render_prompt
@@ -190,8 +191,9 @@ class LLMAnswerer:
     def __init__(self, settings, corpus, embedder, fallback, chat: ChatModel | None = None):
         self.corpus = corpus
         self.chat = chat or ChatModel(settings)
-        self.guard = Guard(corpus, embedder, fallback.index)
+        self.guard = Guard(corpus, embedder, fallback.assessor.index)
         self.fallback = fallback
+        self.assessor = fallback.assessor  # the same answerability stage as the fallback
         self.backend = f"llm:{self.chat.model}@{self.chat.host}"
 
     def condense(self, question: str, history: list[dict]) -> str:
@@ -220,17 +222,12 @@ class LLMAnswerer:
 
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
         """Stream the supported sentences as the model writes them, then the Draft."""
-        # Where the release plainly lacks what is asked (an amount, a name it never
-        # mentions), no model is asked: small models invent exactly these. Nor is it
-        # for "who is named?": the sentences naming people are the answer, and the
-        # retrieved passages the model would see may not hold them.
-        evidence = self.fallback.weigh(question, retrieval)
-        if (
-            not retrieval.passages
-            or self.fallback.refusal(question, evidence)
-            or evidence.names_listed
-        ):
-            yield from self.fallback.stream(question, retrieval, evidence)
+        # The answerability stage decides first: where the releases do not answer, no
+        # model is asked (small models invent exactly these). Nor is it for "who is
+        # named?": the sentences naming people are the answer.
+        verdict = self.assessor.assess(question, retrieval)
+        if not retrieval.passages or not verdict.answerable or verdict.probability >= 1.0:
+            yield from self.fallback.stream(question, retrieval, verdict)
             return
         messages = self.messages(retrieval)
         kept: list[str] = []
@@ -241,10 +238,11 @@ class LLMAnswerer:
         def judge(claim: Claim) -> str:
             if any(k.startswith(claim.text + " [") for k in kept):
                 return ""  # small models repeat themselves; once is enough
+            if _is_abstention(claim.text):
+                return ""  # "the passage does not say …" is no claim; the stage decides
             verdict = self.guard.check(claim, retrieval)
             if not verdict.supported:
-                if not _is_abstention(claim.text):
-                    unsupported.append(claim.text)
+                unsupported.append(claim.text)
                 return ""
             markers = []
             for sp, span in verdict.anchors:
@@ -282,25 +280,20 @@ class LLMAnswerer:
                 yield shown
 
         if not kept:
-            if _is_abstention(buffer):
-                text = ABSTAIN_TEXT + ABSTAIN_DETAIL
-                yield text
-                yield Draft(text, answered=False, citations=[], unsupported=unsupported)
-                return
-            notice = "The model's answer had no claim the release supports"
-            yield from self._fall_back(question, retrieval, notice + ".", unsupported)
+            # "The release does not say" from the model is not an answer: the stage has
+            # found that the passages answer, so their own sentences are shown.
+            notice = (
+                "The model said the release does not answer, but its passages do"
+                if _is_abstention(buffer)
+                else "The model's answer had no claim the release supports"
+            )
+            yield from self._fall_back(question, retrieval, notice + ".", unsupported, verdict)
             return
         text = " ".join(kept)
-        missing = next(
-            (
-                k for k in wanted_kinds(question)
-                if not self.fallback.holds(k, text, question, retrieval.query)
-            ),
-            "",
-        )
-        if missing:
-            notice = f"The model's supported sentences do not state the {missing} asked for"
-            yield from self._fall_back(question, retrieval, notice + ".", unsupported)
+        kind = asked_kind(split_focus(question)[1])
+        if kind and not new_facts(kind, text, f"{question}\n{retrieval.query}"):
+            notice = f"The model's supported sentences do not give {KIND_NOUNS[kind]}"
+            yield from self._fall_back(question, retrieval, notice + ".", unsupported, verdict)
             return
         yield Draft(text, True, list(citations.values()), unsupported=unsupported)
 
@@ -316,14 +309,23 @@ class LLMAnswerer:
             )},
         ]  # fmt: skip
 
-    def _fall_back(self, question, retrieval, notice: str, unsupported=None):
+    def _fall_back(self, question, retrieval, notice: str, unsupported=None, verdict=None):
         """The extractive answer, with a notice saying why the model's was not shown."""
-        for item in self.fallback.stream(question, retrieval):
+        for item in self.fallback.stream(question, retrieval, verdict):
             if isinstance(item, Draft):
                 item.notice = notice + " Showing the release's own sentences instead."
                 item.unsupported = list(unsupported or [])
             yield item
 
 
+_SAYS_NOTHING = re.compile(
+    r"\b(?:does not|doesn't|do not|don't|did not|didn't)\s+(?:say|mention|state|specify"
+    r"|contain|provide|give)\b|\bno (?:information|mention)\b|\bnot (?:mentioned|stated"
+    r"|specified)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_abstention(text: str) -> bool:
-    return ABSTAIN_TEXT.lower().rstrip(".") in text.lower()
+    """Whether the model said that the passages do not answer."""
+    return ABSTAIN_TEXT.lower().rstrip(".") in text.lower() or bool(_SAYS_NOTHING.search(text))

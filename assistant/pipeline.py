@@ -6,10 +6,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .answerability import Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .config import Settings
 from .conversation import (
     check_history,
+    check_releases,
     check_question,
     needs_context,
     split_focus,
@@ -18,7 +20,7 @@ from .conversation import (
 from .corpus import load_corpus
 from .embedding import Embedder
 from .index import PassageIndex, Progress
-from .retrieval import Retriever
+from .retrieval import Retriever, named_releases
 from .types import Reply
 
 
@@ -41,6 +43,7 @@ class Assistant:
         self.index = PassageIndex(self.settings, self.embedder)
         self.sync_report = self.index.sync(self.corpus, progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
+        self.assessor = Assessor(self.corpus, self.index)
         self.answerer = answerer or self._default_answerer()
 
     @property
@@ -58,20 +61,34 @@ class Assistant:
         return self._extractive()
 
     def _extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.corpus, self.index)
+        return ExtractiveAnswerer(self.corpus, self.assessor)
 
-    def ask(self, question: str, history: list[dict] | None = None) -> Reply:
-        """Answer one question (with earlier turns, for follow-ups)."""
-        for item in self.stream(question, history):
+    @property
+    def releases(self) -> list[dict]:
+        """The releases that can be asked about: slug, title and date."""
+        return [
+            {"slug": d.slug, "title": d.title, "date": d.meta.get("date", "")}
+            for d in self.corpus.documents
+        ]
+
+    def ask(
+        self, question: str, history: list[dict] | None = None, releases: list[str] | None = None
+    ) -> Reply:
+        """Answer one question (with earlier turns, for follow-ups); releases: the slugs
+        of the releases it may use (all when None)."""
+        for item in self.stream(question, history, releases):
             if isinstance(item, Reply):
                 return item
         raise RuntimeError("the answerer finished without a reply")  # a bug, not user error
 
-    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[str | Reply]:
+    def stream(
+        self, question: str, history: list[dict] | None = None, releases: list[str] | None = None
+    ) -> Iterator[str | Reply]:
         """Yield the answer's text as it is written, then the finished Reply."""
         started = time.perf_counter()
         question = check_question(question, self.settings.max_question_chars)
         history = check_history(history)[-2 * self.settings.max_history_turns :]
+        releases = check_releases(releases, self.corpus.slugs())
         timings: dict[str, float] = {}
 
         mark = time.perf_counter()
@@ -79,7 +96,10 @@ class Assistant:
         timings["condense"] = _ms(mark)
 
         mark = time.perf_counter()
-        retrieval = self.retriever.retrieve(query, focus)
+        # A question that names its meeting ("at the June 2023 Council") searches that
+        # release; the user's own choice of releases always wins.
+        named = None if releases else named_releases(focus or query, self.corpus)
+        retrieval = self.retriever.retrieve(query, focus, releases or named)
         timings["retrieve"] = _ms(mark)
 
         mark = time.perf_counter()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .corpus import Corpus, vocabulary
 from .embedding import Embedder
 from .index import PassageIndex, sentence_key
-from .text import content_stems, content_words, stem
+from .text import STOPWORDS, content_stems, content_words, stem, words
 from .types import ScoredPassage, Span
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
@@ -43,15 +43,16 @@ class Retriever:
         self._idf = _sentence_idf(corpus)
         self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
 
-    def retrieve(self, query: str, focus: str = "") -> Retrieval:
+    def retrieve(self, query: str, focus: str = "", releases: list[str] | None = None) -> Retrieval:
         """Fuse dense passage, dense sentence and BM25 rankings; score sentences.
         focus: a follow-up's own words when the query adds earlier turns' words to
         them; sentences are then scored against both, so the topic borrowed from the
-        history finds the passages and the question itself picks the sentence."""
+        history finds the passages and the question itself picks the sentence.
+        releases: only passages of these document slugs (all when None)."""
         vector = self.embedder.query(query)
         depth = min(CANDIDATES, len(self.corpus.passages))
-        dense = self.index.search_passages(vector, depth)
-        sentence_hits = self.index.search_sentences(vector, depth * 3)
+        dense = self.index.search_passages(vector, depth, releases)
+        sentence_hits = self.index.search_sentences(vector, depth * 3, releases)
         unseen = [w for w in content_words(query) if stem(w) not in self._corpus_stems]
         near = self.index.nearest_terms(unseen) if unseen else {}
         # Word matching only sees the corpus's own words: "overhaul" searches as "reform".
@@ -61,7 +62,8 @@ class Retriever:
         lexical_query = " ".join([query, *stand_ins.values()])
         with self._bm25_lock:  # its stemmer must not serve two threads at once
             bm25 = [
-                (n.node.node_id, n.score) for n in self._bm25.retrieve(lexical_query) if n.score > 0
+                (n.node.node_id, n.score) for n in self._bm25.retrieve(lexical_query)
+                if n.score > 0 and (releases is None or n.node.node_id.split("#")[0] in releases)
             ]
 
         by_sentence: list[tuple[str, float]] = []
@@ -127,6 +129,36 @@ class Retriever:
         weight = {s: self._idf.get(s, 1.0) for s in query_stems}
         found = query_stems & set(content_stems(sentence))
         return sum(weight[s] for s in found) / sum(weight.values())
+
+
+_NAMING_LABELS = {"DATE", "GPE", "LOC", "FAC"}
+
+
+def named_releases(question: str, corpus: Corpus) -> list[str] | None:
+    """The releases a question names by their meeting's date or place ("at the March
+    2023 Council", "in Logroño"): those whose title, front matter and opening lines
+    hold every date and place word of the question. None when the question names no
+    release, or names what every release (or none) has."""
+    from .facts import find_facts
+
+    asked = {
+        w for f in find_facts(question) if f.label in _NAMING_LABELS
+        for w in words(f.text) if w not in STOPWORDS
+    }
+    if not asked or len(corpus.documents) < 2:
+        return None
+    named = [
+        d.slug for d in corpus.documents
+        if asked <= set(words(_header_text(d, corpus)))
+    ]
+    return named if 0 < len(named) < len(corpus.documents) else None
+
+
+def _header_text(document, corpus: Corpus) -> str:
+    """What a release says about itself: title, front-matter values, opening lines."""
+    head = f"{document.slug}#head"
+    opening = corpus.passage(head).text if corpus.has_passage(head) else ""
+    return " ".join([document.title, *document.meta.values(), opening])
 
 
 def _replaced(text: str, stand_ins: dict[str, str]) -> str:

@@ -6,7 +6,8 @@ import re
 import threading
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
+# Letters of any script: "Logroño" and "Strömmer" are one word each.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because

@@ -15,6 +15,7 @@ class Document:
     text: str
     meta: dict
     fingerprint: str
+    body_start: int = 0  # where the text begins after any front matter
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,323 @@
+"""Question + retrieval -> Verdict: which sentences answer, and whether they do at all.
+
+One stage, used by every answerer. It picks the sentences (preferring those that hold
+the kind of fact asked for, and the best one of each release that answers nearly as
+well as the best), measures general signals of support, and a logistic model fitted
+on the dev split (`python -m assistant.calibration`) turns them into a probability.
+Below the fitted threshold the answer is "the release does not say", with the
+signal that weighed most against answering as the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .conversation import split_focus
+from .corpus import vocabulary
+from .facts import KIND_NOUNS, asked_kind, new_facts, people
+from .index import POINTS_BACK
+from .retrieval import TERM_SIMILARITY, Retrieval
+from .text import STOPWORDS, content_stems, content_words, numbers, stem, words
+from .types import ScoredPassage, Span
+
+Candidate = tuple[ScoredPassage, Span, float]  # a sentence and how well it matches
+
+# Sentence choice; fixed by reasoning, not fitted.
+SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
+COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
+FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score this low
+MAX_RELEASES = 3  # an answer draws on at most this many releases
+MAX_NAMED_SENTENCES = 4
+SIGNALS = (
+    "best_score", "passage_dense", "sentence_coverage", "evidence_coverage",
+    "unknown_share", "unknown_name", "kind_asked", "kind_missing", "new_words",
+    "yes_no", "margin", "weakest_word", "second_weakest_word", "mean_word",
+)
+
+_YES_NO = re.compile(
+    r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b"
+    r"|\b(right|correct|true|is that so|isn't it|didn't they|wasn't it)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# "Which officials are named?", "Who is mentioned?": the names are the answer,
+# whatever the passages that hold them are about.
+_NAMES_ASKED = re.compile(
+    r"\b(?:which|what|who)\b[^?]*\b(?:officials|people|persons|politicians|speakers"
+    r"|individuals|ministers|names)\b[^?]*\b(?:named|mentioned|quoted|cited)\b"
+    r"|\bwho (?:is|are|was|were|gets?|got) (?:named|mentioned|quoted|cited)\b",
+    re.IGNORECASE,
+)
+_SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
+
+
+@dataclass
+class Model:
+    """The fitted parameters: logistic weights over SIGNALS, and the choice knobs."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
+    kind_bonus: float = 0.1  # score added to a sentence holding the kind of fact asked for
+    cross_ratio: float = 0.9  # another release's best sentence joins when this close
+    fitted_on: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path=None) -> Model:
+        """The shipped model (assistant/answerability.json), or one from a file."""
+        if path is None:
+            text = resources.files("assistant").joinpath("answerability.json").read_text()
+        else:
+            text = open(path, encoding="utf-8").read()
+        return cls(**json.loads(text))
+
+    def probability(self, signals: dict[str, float]) -> float:
+        """P(answerable) under the logistic model."""
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in signals.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass
+class Verdict:
+    """Whether the sentences answer the question, which, and if not, why (one sentence
+    that follows "The release does not say.")."""
+
+    answerable: bool
+    reason: str
+    sentences: list[Candidate]
+    probability: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether the question asks for a yes or a no ("Did they …?", "…, right?")."""
+    return bool(_YES_NO.search(question))
+
+
+class Assessor:
+    """Decides answerability for any answerer, from signals that hold on any release."""
+
+    def __init__(self, corpus, index, model: Model | None = None):
+        self.corpus = corpus
+        self.index = index
+        self.model = model or Model.load()
+        self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
+        self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
+
+    def assess(self, question: str, retrieval: Retrieval) -> Verdict:
+        """The sentences that answer best, the signals, and the decision."""
+        _, focus = split_focus(question)
+        candidates = self.candidates(focus, retrieval)
+        if not candidates:
+            return Verdict(False, "Nothing in it could be searched", [])
+        if _NAMES_ASKED.search(focus):
+            named = self._named_people(retrieval)
+            if named:
+                return Verdict(True, "", named, 1.0)
+        chosen = self.choose(focus, retrieval, candidates)
+        signals, reasons = self.signals(focus, retrieval, chosen, candidates)
+        probability = self.model.probability(signals)
+        answerable = probability >= self.model.threshold
+        reason = "" if answerable else (reasons[0] if reasons else
+                                        "None of its passages answers it closely enough")
+        return Verdict(answerable, reason, chosen, probability, signals)
+
+    def candidates(self, question: str, retrieval: Retrieval) -> list[Candidate]:
+        """Every scored sentence of the retrieved passages, best first; a sentence that
+        holds the kind of fact asked for (a new date for "when") gains kind_bonus."""
+        kind = asked_kind(question)
+        asked = f"{question}\n{retrieval.query}"
+        scored = []
+        for sp in retrieval.passages:
+            for span, score in sp.best_sentences:
+                text = sp.passage.sentence_text(span)
+                if kind and new_facts(kind, text, asked):
+                    score += self.model.kind_bonus
+                scored.append((sp, span, score))
+        return sorted(scored, key=lambda c: c[2], reverse=True)
+
+    def choose(self, question: str, retrieval: Retrieval, candidates: list[Candidate]):
+        """The best sentence, the sentences that complete it, and the best sentence of
+        each other release that answers nearly as well; in reading order."""
+        query_stems = set(content_stems(retrieval.query))
+        limit = 3 if _SEVERAL.search(question) else 2
+        best_slug = candidates[0][0].passage.doc_slug
+        same = [c for c in candidates if c[0].passage.doc_slug == best_slug]
+        chosen = _complete(same, query_stems, limit)
+        releases = [best_slug]
+        for cand in candidates[1:]:
+            slug = cand[0].passage.doc_slug
+            if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
+                break
+            if slug not in releases:
+                releases.append(slug)
+                chosen.append(cand)
+        rank = {slug: n for n, slug in enumerate(releases)}
+        return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
+
+    def signals(self, question, retrieval, chosen, candidates) -> tuple[dict, list[str]]:
+        """The general signals of support, and the reasons against answering that they
+        show, strongest first."""
+        kind = asked_kind(question)
+        asked = f"{question}\n{retrieval.query}"
+        best_sp, best_span, best = max(chosen, key=lambda c: c[2])
+        best_text = best_sp.passage.sentence_text(best_span)
+        query_words = content_words(retrieval.query)
+        stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
+        query_stems = {stem(stand_in.get(w, w)) for w in query_words}
+        sentence_stems = set(content_stems(" ".join(
+            sp.passage.sentence_text(span) for sp, span, _ in chosen)))
+        evidence_stems = set(content_stems(" ".join(
+            f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
+            for sp, _, _ in chosen)))
+        unseen = [w for w in query_words
+                  if stem(w) not in self._corpus_stems and w not in stand_in]
+        unknown = self._unknown_names(question, " ".join(
+            sp.passage.sentence_text(span) for sp, span, _ in chosen))
+        holds_kind = any(
+            new_facts(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
+        ) if kind else True
+        asked_stems = query_stems | set(content_stems(question))
+        new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
+        other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
+        share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
+        signals = {
+            "best_score": best,
+            "passage_dense": best_sp.dense,
+            "sentence_coverage": share(query_stems & sentence_stems),
+            "evidence_coverage": share(query_stems & evidence_stems),
+            "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
+            "unknown_name": float(bool(unknown)),
+            "kind_asked": float(bool(kind)),
+            "kind_missing": float(not holds_kind),
+            "new_words": min(len(new), 5) / 5,
+            "yes_no": float(is_yes_no(question)),
+            "margin": best - other,
+            **self._word_support(query_words, stand_in, chosen),
+        }
+        reasons = []
+        if unknown:
+            reasons.append(f"It never mentions {', '.join(unknown)}")
+        if not holds_kind:
+            reasons.append(f"None of its passages gives {KIND_NOUNS[kind]}")
+        if unseen:
+            reasons.append(f"It never mentions {', '.join(f'“{w}”' for w in unseen[:3])}")
+        if len(new) < 2 and not is_yes_no(question):
+            reasons.append("Its closest passages only repeat the question")
+        return signals, reasons
+
+    def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
+        """How well each question word is met by some word of the evidence (the chosen
+        sentences, their headings and release titles), by word-vector cosine; exact
+        words meet at 1. The weakest word is what an unanswerable question that sits
+        close to a passage usually lacks ("chaired", "funding", "next")."""
+        import numpy as np
+
+        evidence = set()
+        for sp, span, _ in chosen:
+            evidence.update(content_words(
+                f"{sp.passage.sentence_text(span)} {sp.passage.section} {sp.passage.doc_title}"))
+        asked = [stand_in.get(w, w) for w in query_words]
+        if not asked or not evidence:
+            return {"weakest_word": 0.0, "second_weakest_word": 0.0, "mean_word": 0.0}
+        evidence_stems = {stem(w) for w in evidence}
+        vectors = self.index.term_vectors([*asked, *evidence])
+        matrix = np.array([vectors[w] for w in evidence], dtype=np.float32)
+        support = []
+        for word in asked:
+            if stem(word) in evidence_stems:
+                support.append(1.0)
+            else:
+                support.append(float(np.max(matrix @ np.asarray(vectors[word], np.float32))))
+        support.sort()
+        return {
+            "weakest_word": support[0],
+            "second_weakest_word": support[1] if len(support) > 1 else 1.0,
+            "mean_word": sum(support) / len(support),
+        }
+
+    def _unknown_names(self, question: str, quotes: str) -> list[str]:
+        """Names and numbers in the question that no document mentions ("Antwerp",
+        "2026"); in a yes/no question, a date or number the evidence states otherwise
+        is a premise to correct, not an unknown."""
+        unknown = []
+        # Capitalised mid-sentence words, but not labels such as "USER:" or "Note:".
+        for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)\b(?!:)", question.strip()):
+            word = match.group(1)
+            parts = [w for w in words(word) if w not in STOPWORDS]
+            if parts and any(stem(w) not in self._corpus_stems for w in parts):
+                unknown.append(word)
+        unknown += [
+            n for n in sorted(numbers(question)) if n[0].isdigit() and n not in self._corpus_numbers
+        ]
+        if is_yes_no(question) and (numbers(quotes) or new_facts("date", quotes, "")):
+            unknown = [w for w in unknown if not (numbers(w) or new_facts("date", w, ""))]
+        return unknown
+
+    def _named_people(self, retrieval: Retrieval) -> list[Candidate]:
+        """The sentences of the best-matching release that name people, in reading order."""
+        scored = {
+            (sp.passage.id, span): (sp, score)
+            for sp in retrieval.passages
+            for span, score in sp.best_sentences
+        }
+        slug = retrieval.passages[0].passage.doc_slug
+        named = []
+        for passage in self.corpus.passages:
+            if passage.doc_slug != slug:
+                continue
+            for span in passage.sentences:
+                if people(passage.sentence_text(span)):
+                    sp, score = scored.get((passage.id, span), (ScoredPassage(passage, 0.0), 0.0))
+                    named.append((sp, span, score))
+        return named[:MAX_NAMED_SENTENCES]
+
+
+def _complete(candidates: list[Candidate], query_stems: set[str], limit: int):
+    """The best sentence, then sentences that add question words it does not cover (or
+    continue it) while they score close enough, and the sentence after it when that one
+    points back to it ("One of these priorities is …")."""
+    best = candidates[0]
+    chosen = [best]
+    covered = query_stems & set(content_stems(best[0].passage.sentence_text(best[1])))
+    for cand in candidates[1:]:
+        if len(chosen) >= limit or cand[2] < COMPLEMENT_RATIO * best[2]:
+            break
+        found = query_stems & set(content_stems(cand[0].passage.sentence_text(cand[1])))
+        if found - covered or (_adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]):
+            chosen.append(cand)
+            covered |= found
+    follower = _follower(best, candidates)
+    if follower and len(chosen) < limit and follower not in chosen:
+        chosen.append(follower)
+    return chosen
+
+
+def _follower(best: Candidate, candidates: list[Candidate]):
+    """The sentence right after the best one when it points back to it and matches the
+    question fairly well: it says what the best sentence announces."""
+    spans = list(best[0].passage.sentences)
+    index = spans.index(best[1])
+    if index + 1 >= len(spans):
+        return None
+    if not POINTS_BACK.search(best[0].passage.sentence_text(spans[index + 1])):
+        return None
+    return next(
+        (
+            c for c in candidates
+            if c[0].passage.id == best[0].passage.id and c[1] == spans[index + 1]
+            and c[2] >= FOLLOWER_RATIO * best[2]
+        ),
+        None,
+    )
+
+
+def _adjacent(a: Candidate, b: Candidate) -> bool:
+    """Same passage, neighbouring sentences: a second sentence that continues the first."""
+    if a[0].passage.id != b[0].passage.id:
+        return False
+    spans = list(a[0].passage.sentences)
+    return abs(spans.index(a[1]) - spans.index(b[1])) == 1
