@@ -32,7 +32,7 @@ CROSS_RATIOS = (0.85, 0.9, 0.95, 1.01)
 # What the threshold aims for, as the issue's targets: abstain on >= 85% of
 # unanswerable questions while refusing <= 5% of answerable ones.
 TARGET_ABSTENTION, TARGET_FALSE_REFUSAL = 0.85, 0.05
-C = 1.0  # inverse strength of the logistic model's L2 penalty
+PENALTIES = (0.1, 1.0, 10.0)  # inverse strengths of the L2 penalty tried, by 5-fold CV
 
 
 @dataclass
@@ -119,10 +119,15 @@ def fit(groups) -> tuple[Model, dict]:
     model = replace(base, kind_bonus=bonus, cross_ratio=ratio)
     X, y, _ = _features(groups, model)
     X, y = np.array(X), np.array(y)
-    # Standardised, so the penalty treats signals of small and large spread alike.
-    classifier = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
-    out_of_fold = cross_val_predict(classifier, X, y, cv=5, method="predict_proba")[:, 1]
-    threshold = _threshold(out_of_fold, y)
+    chosen = None
+    for c in PENALTIES:
+        # Standardised, so the penalty treats signals of small and large spread alike.
+        classifier = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000))
+        out_of_fold = cross_val_predict(classifier, X, y, cv=5, method="predict_proba")[:, 1]
+        threshold, margin = _threshold(out_of_fold, y)
+        if chosen is None or margin > chosen[0]:
+            chosen = (margin, classifier, out_of_fold, threshold)
+    _, classifier, out_of_fold, threshold = chosen
     classifier.fit(X, y)
     scaler, logistic = classifier[0], classifier[1]
     raw = logistic.coef_[0] / scaler.scale_  # back to weights on the raw signals
@@ -149,7 +154,7 @@ def _rates(probabilities, y, threshold: float) -> dict:
 
 
 def _threshold(probabilities, y) -> float:
-    """The threshold whose worse margin to the two targets is largest."""
+    """The threshold whose worse margin to the two targets is largest, and that margin."""
     import numpy as np
 
     best_t, best_margin = 0.5, -1.0
@@ -159,7 +164,7 @@ def _threshold(probabilities, y) -> float:
                      TARGET_FALSE_REFUSAL - rates["false_refusal"])
         if margin > best_margin:
             best_t, best_margin = float(t), margin
-    return best_t
+    return best_t, best_margin
 
 
 def main(argv: list[str] | None = None) -> int:
