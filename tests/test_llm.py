@@ -118,7 +118,7 @@ def llm_bot(bot, url: str, timeout: float = 5.0):
     )  # fmt: skip
     clone = copy.copy(bot)
     clone.settings = settings
-    clone.answerer = LLMAnswerer(settings, bot.corpus, bot.embedder, fallback=bot.answerer)
+    clone.answerer = LLMAnswerer(settings, bot.corpus, bot.embedder, fallback=bot._extractive())
     return clone
 
 
@@ -363,3 +363,37 @@ def test_gemma_hallucinations_are_not_shown(bot, gemma_bot, question, invented):
     assert shown == supported, reply.text
     assert "Brussels" not in reply.text
     assert_exact_citations(bot, reply)
+
+
+# --- the model's denials go to the answerability stage ---------------------------
+
+AGREED = "What did ministers agree about adopting 27 different national legislations?"
+
+
+@pytest.mark.slow
+def test_a_model_saying_the_release_is_silent_does_not_pass_as_a_cited_answer(bot, fake):
+    fake.script = [lambda body: {"text": [
+        "The passage does not say anything about ministers agreeing to adopt 27 different "
+        f"national legislations. [{marker_of(body, '27 different')}]"
+    ]}]
+    _, reply = run(llm_bot(bot, fake.url), AGREED)
+    # The release does answer: its own sentence is shown, with a notice, not the denial.
+    assert reply.answered
+    assert "does not say" not in reply.text
+    assert "counterproductive" in reply.text
+    assert "passages do" in reply.notice
+    assert_exact_citations(bot, reply)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim, kept", [
+    ("Ministers did not agree that adopting 27 different national legislations would be "
+     "counterproductive.", False),
+    ("Ministers agreed that adopting 27 different national legislations would be "
+     "counterproductive.", True),
+])
+def test_a_claim_that_negates_its_passage_is_left_out(bot, fake, claim, kept):
+    fake.script = [lambda body: {"text": [f"{claim} [{marker_of(body, '27 different')}]"]}]
+    _, reply = run(llm_bot(bot, fake.url), AGREED)
+    assert (claim in reply.text) is kept
+    assert (claim in reply.unsupported) is not kept

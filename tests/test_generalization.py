@@ -1,0 +1,50 @@
+"""The generalization set: its test split is frozen, and every split is a valid set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from assistant.corpus import load_corpus
+from assistant.evaluation import read_question_set
+
+GENERAL = REPO / "tests" / "generalization"
+
+
+def _digest(key: str) -> str:
+    path, _, split = key.partition("[split=")
+    data = (REPO / path).read_bytes()
+    if not split:
+        return hashlib.sha256(data).hexdigest()
+    lines = [
+        line for line in data.decode().splitlines()
+        if line.strip() and json.loads(line)["split"] == split.rstrip("]")
+    ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+FROZEN = json.loads((GENERAL / "frozen-test-split.json").read_text())
+
+
+@pytest.mark.parametrize("key", sorted(FROZEN))
+def test_the_test_split_is_unchanged(key):
+    # Changing it would let tuning see the split the figures are reported on.
+    assert _digest(key) == FROZEN[key], f"{key} changed: the test split is frozen"
+
+
+@pytest.mark.parametrize("name", ["questions-dev.jsonl", "questions-test.jsonl"])
+def test_each_split_is_a_valid_question_set_for_its_corpus(name):
+    found = read_question_set(GENERAL / name, load_corpus(GENERAL / "corpus"))
+    assert not found.errors, found.errors[:3]
+    unanswerable = sum(not q.answerable for q in found.questions)
+    assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
+
+
+def test_the_shipped_sets_are_split_into_dev_and_test():
+    for name in ("questions.jsonl", "questions-second.jsonl"):
+        rows = [json.loads(line) for line in (REPO / "corpus" / name).read_text().splitlines()]
+        assert {row["split"] for row in rows} == {"dev", "test"}
