@@ -93,7 +93,7 @@ def load_corpus(folder: Path | str) -> Corpus:
             problems.append(f"{path}: empty; skipped.")
             continue
         document_passages = split_passages(document)
-        if not document_passages:
+        if all(p.id.endswith("#head") for p in document_passages):
             problems.append(f"{path}: only headings, no paragraph to answer from; skipped.")
             continue
         seen.add(document.slug)
@@ -163,12 +163,14 @@ def split_passages(document: Document) -> list[Passage]:
         if lines:
             passages.append(_passage(document, "head", header[0][0], header[-1][1], "",
                                      tuple(lines)))
-    section = ""
+    # The last opening line is the heading of what follows, as any heading is.
+    section = text[spans[n - 1][0]:spans[n - 1][1]].lstrip("#").strip() if n else ""
     for start, end in spans[n:]:
         paragraph = text[start:end]
         previous = passages[-1] if passages else None
+        # (Only one line: a heading after the attribution starts a section again.)
         if previous and _is_heading(paragraph) and _is_quotation(previous.text) \
-                and previous.id != f"{document.slug}#head":
+                and "\n\n" not in previous.text and previous.id != f"{document.slug}#head":
             passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
                                     end, previous.section,
                                     (*previous.sentences, Span(start, end)))

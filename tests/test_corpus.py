@@ -13,7 +13,8 @@ def test_release_text_is_kept_verbatim():
     seed = (RELEASE.parent.parent.parent / "shared" / "seed" / "press-release.txt")
     document = corpus.documents[0]
     if seed.exists():  # the seed lives beside the repo in this workplace
-        assert document.text == seed.read_text(encoding="utf-8")
+        # The whole file is the text (front matter can be cited); the body is the seed.
+        assert document.text[document.body_start :] == seed.read_text(encoding="utf-8")
     assert document.title == "Ministers discuss key topics related to migration and security"
     assert document.slug == "informal-jha-council-25-january"
 
@@ -32,8 +33,8 @@ def test_every_passage_and_sentence_is_an_exact_slice_of_the_source():
 def test_paragraphs_become_passages_and_headings_become_sections():
     corpus = load_corpus(CORPUS)
     ids = [p.id for p in corpus.passages]
-    assert ids[0] == "informal-jha-council-25-january#p1"
-    assert len(ids) == len(set(ids)) == 9
+    assert ids[:2] == ["informal-jha-council-25-january#head", "informal-jha-council-25-january#p1"]
+    assert len(ids) == len(set(ids)) == 10
     drugs = next(p for p in corpus.passages if "European Ports Alliance" in p.text)
     assert drugs.section.startswith("Fight against illegal drug trafficking")
     assert not any(p.text.startswith("Fight against") for p in corpus.passages)
@@ -88,7 +89,8 @@ def test_windows_line_endings_split_like_unix_ones(tmp_path):
     corpus = load_corpus(tmp_path)
     document = corpus.documents[0]
     assert document.title == "Ports"
-    assert [p.text for p in corpus.passages] == ["First para. Second one.", "Another para."]
+    body = [p.text for p in corpus.passages if not p.id.endswith("#head")]
+    assert body == ["First para. Second one.", "Another para."]
     for passage in corpus.passages:
         assert document.text[passage.start : passage.end] == passage.text
 
@@ -104,7 +106,7 @@ def test_one_line_quotation_is_text_not_a_heading(tmp_path):
     (tmp_path / "q.md").write_text(
         "## Background\n\n“This is a milestone for Europe,” said the Minister\n\nMore text.\n"
     )
-    passages = load_corpus(tmp_path).passages
+    passages = load_corpus(tmp_path).passages[1:]  # after the header passage
     assert passages[0].text.startswith("“This is a milestone")
     assert passages[0].section == "Background"  # without the markdown marks
 
@@ -120,3 +122,47 @@ def test_non_ascii_file_names_get_distinct_stable_slugs(tmp_path):
     slugs = {d.slug for d in load_corpus(tmp_path).documents}
     assert len(slugs) == 2 and all(s.startswith("document-") for s in slugs)
     assert slugs == {d.slug for d in load_corpus(tmp_path).documents}
+
+
+RELEASE_WITH_QUOTE = """---
+title: Ministers agree on border rules
+date: 14 May 2031
+place: Tallinn
+---
+Press release
+
+Ministers agree on border rules
+
+Tallinn, 14-15 May 2031
+
+Interior ministers agreed on common rules for border checks.
+
+“We have waited long enough for these rules.”
+
+Kari Tamm, Estonian Minister of the Interior
+
+Next steps
+
+The rules will apply from 2033.
+"""
+
+
+def test_title_dateline_and_front_matter_are_a_citable_header_passage(tmp_path):
+    (tmp_path / "r.md").write_text(RELEASE_WITH_QUOTE)
+    corpus = load_corpus(tmp_path)
+    document, head = corpus.documents[0], corpus.passages[0]
+    assert head.id == "r#head"
+    lines = [document.text[s.start : s.end] for s in head.sentences]
+    # Values without their keys, the dateline, and no label or repeated title.
+    assert lines == ["Ministers agree on border rules", "14 May 2031", "Tallinn",
+                     "Tallinn, 14-15 May 2031"]
+
+
+def test_an_attribution_line_stays_with_the_quotation_it_attributes(tmp_path):
+    (tmp_path / "r.md").write_text(RELEASE_WITH_QUOTE)
+    corpus = load_corpus(tmp_path)
+    quote = next(p for p in corpus.passages if "waited long enough" in p.text)
+    assert quote.text.endswith("Kari Tamm, Estonian Minister of the Interior")
+    assert quote.sentence_text(quote.sentences[-1]) == "Kari Tamm, Estonian Minister of the Interior"
+    # ... while a heading after an ordinary paragraph still starts a section.
+    assert next(p for p in corpus.passages if "2033" in p.text).section == "Next steps"
