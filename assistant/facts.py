@@ -68,6 +68,8 @@ _WRITTEN = [
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",
         re.I)),
     ("PERCENT", re.compile(rf"\b{_NUMBER}\s?(?:%|per ?cent\b)", re.I)),
+    # Names with a particle ("Nicole de Moor"), which the small model takes for bodies.
+    ("PERSON", re.compile(r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b")),
 ]
 
 

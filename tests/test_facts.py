@@ -15,6 +15,7 @@ from assistant.facts import asked_kind, facts_of, markers, new_facts, strip_mark
     ("The fund holds EUR 12.5 million for training.", "amount", "EUR 12.5 million"),
     ("Arrivals rose by 17% in the first quarter.", "amount", "17%"),
     ("The meeting took place in Lisbon.", "place", "Lisbon"),
+    ("Minister Jan van Dijk spoke first.", "person", "Jan van Dijk"),
 ])
 def test_facts_of_a_kind_are_found_whole(text, kind, expected):
     assert expected in [f.text for f in facts_of(kind, text)]
