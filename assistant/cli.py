@@ -170,8 +170,8 @@ def _ask(args) -> int:
 
 
 def _releases(args) -> int:
-    from .corpus import load_corpus
     from .config import Settings
+    from .corpus import load_corpus
 
     settings = Settings.from_env(corpus_dir=args.corpus, data_dir=args.data)
     corpus = load_corpus(settings.corpus_dir)

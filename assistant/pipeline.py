@@ -11,8 +11,8 @@ from .answering import Answerer, Draft, ExtractiveAnswerer
 from .config import Settings
 from .conversation import (
     check_history,
-    check_releases,
     check_question,
+    check_releases,
     needs_context,
     split_focus,
     standalone_query,
