@@ -287,7 +287,8 @@ def _complete(candidates: list[Candidate], query_stems: set[str], limit: int):
         if len(chosen) >= limit or cand[2] < COMPLEMENT_RATIO * best[2]:
             break
         found = query_stems & set(content_stems(cand[0].passage.sentence_text(cand[1])))
-        if found - covered or (_adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]):
+        continues = _adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]
+        if found - covered or continues:
             chosen.append(cand)
             covered |= found
     follower = _follower(best, candidates)

@@ -51,7 +51,6 @@ def dev_rows(data_root: Path) -> list[tuple[Assessor, list[Row]]]:
     """Retrieve once for every dev question, per corpus."""
     from .evaluation import load_questions
     from .pipeline import Assistant
-    from .retrieval import named_releases
 
     groups = []
     bots = {}
@@ -65,9 +64,7 @@ def dev_rows(data_root: Path) -> list[tuple[Assessor, list[Row]]]:
         for q in load_questions(REPO / path):
             if q.split == "test" or "questions-test" in path:
                 continue
-            query, focus = bot._condense(q.user_input, q.history)
-            named = named_releases(focus or query, bot.corpus)
-            retrieval = bot.retriever.retrieve(query, focus, named)
+            retrieval = bot.retrieve(q.user_input, q.history)
             rows.append(Row(q.id, q.user_input, q.answerable, q.contexts(bot.corpus),
                             q.must_include, retrieval))
         groups.append((bot.assessor, rows))
@@ -85,7 +82,9 @@ def _features(groups, model: Model):
                 X.append([verdict.signals[k] for k in SIGNALS])
                 y.append(int(row.answerable))
             if row.answerable:
-                quotes = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
+                quotes = " ".join(
+                    sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences
+                )
                 cited = [sp.passage.text for sp, _, _ in verdict.sentences]
                 quality.append((
                     m.key_fact_recall(quotes, row.must_include) if row.must_include else None,

@@ -69,7 +69,8 @@ _WRITTEN = [
         re.I)),
     ("PERCENT", re.compile(rf"\b{_NUMBER}\s?(?:%|per ?cent\b)", re.I)),
     # Names with a particle ("Nicole de Moor"), which the small model takes for bodies.
-    ("PERSON", re.compile(r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b")),
+    ("PERSON", re.compile(
+        r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b")),
 ]
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+import numpy as np
+
 from .corpus import SPLITTER_VERSION, Corpus, vocabulary
 from .embedding import Embedder
 from .types import Document, Passage
@@ -23,6 +25,7 @@ from .types import Document, Passage
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 Progress = Callable[[int, int, str], None]  # done, total, what
+MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
 
 
 class IndexUnavailable(RuntimeError):
@@ -145,8 +148,9 @@ class PassageIndex:
         """For each word, the closest corpus word and its cosine similarity."""
         if not words:
             return {}
+        vectors = self.term_vectors(words)  # cached: the answerability stage reuses them
         result = self._terms.client.query(
-            query_embeddings=self.embedder.many(words), n_results=1, include=["distances"]
+            query_embeddings=[vectors[w] for w in words], n_results=1, include=["distances"]
         )
         return {
             word: (ids[0], 1.0 - distances[0])
@@ -158,13 +162,16 @@ class PassageIndex:
         """Stored vectors of corpus words (cached); words the corpus never uses are
         embedded once and cached too."""
         missing = [t for t in dict.fromkeys(terms) if t not in self._term_cache]
+        if len(self._term_cache) + len(missing) > MAX_CACHED_TERMS:
+            self._term_cache.clear()  # a long-running server meets ever new words
+            missing = list(dict.fromkeys(terms))
         if missing:
             got = self._terms.client.get(ids=missing, include=["embeddings"])
             for term, vector in zip(got["ids"], got["embeddings"]):
-                self._term_cache[term] = vector
+                self._term_cache[term] = np.asarray(vector, dtype=np.float32)
             unseen = [t for t in missing if t not in self._term_cache]
             for term, vector in zip(unseen, self.embedder.many(unseen)):
-                self._term_cache[term] = vector
+                self._term_cache[term] = np.asarray(vector, dtype=np.float32)
         return {t: self._term_cache[t] for t in terms}
 
     def _complete(self, document: Document, by_doc, present) -> bool:

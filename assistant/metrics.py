@@ -10,6 +10,7 @@ import math
 import re
 import string
 
+from .facts import strip_markers  # noqa: F401  (metrics.strip_markers, as before)
 from .text import STOPWORDS, content_stems, numbers, words
 
 SUPPORT_SHARE = 0.8  # share of a sentence's content words the cited text must hold
@@ -64,11 +65,6 @@ def ndcg_at(flags: list[bool], gold_count: int, k: int) -> float:
 
 
 # --- answers ----------------------------------------------------------------------
-
-
-def strip_markers(text: str) -> str:
-    """The answer without its citation markers ([1], [2][3], [1, 2])."""
-    return " ".join(re.sub(r"\s*" + _MARKER.pattern, "", text).split())
 
 
 def key_fact_recall(answer: str, must_include: list[str]) -> float:

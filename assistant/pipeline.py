@@ -20,7 +20,7 @@ from .conversation import (
 from .corpus import load_corpus
 from .embedding import Embedder
 from .index import PassageIndex, Progress
-from .retrieval import Retriever, named_releases
+from .retrieval import Retrieval, Retriever, named_releases
 from .types import Reply
 
 
@@ -90,17 +90,8 @@ class Assistant:
         history = check_history(history)[-2 * self.settings.max_history_turns :]
         releases = check_releases(releases, self.corpus.slugs())
         timings: dict[str, float] = {}
-
-        mark = time.perf_counter()
-        query, focus = self._condense(question, history)
-        timings["condense"] = _ms(mark)
-
-        mark = time.perf_counter()
-        # A question that names its meeting ("at the June 2023 Council") searches that
-        # release; the user's own choice of releases always wins.
-        named = None if releases else named_releases(focus or query, self.corpus)
-        retrieval = self.retriever.retrieve(query, focus, releases or named)
-        timings["retrieve"] = _ms(mark)
+        retrieval = self.retrieve(question, history, releases, timings)
+        query = retrieval.query
 
         mark = time.perf_counter()
         draft = None
@@ -125,6 +116,23 @@ class Assistant:
             notice=draft.notice,
             unsupported=draft.unsupported,
         )
+
+    def retrieve(
+        self, question: str, history: list[dict], releases: list[str] | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> Retrieval:
+        """The passages for a checked question: follow-ups condensed, then searched in
+        the chosen releases, or in those the question names by date or place."""
+        timings = {} if timings is None else timings
+        mark = time.perf_counter()
+        query, focus = self._condense(question, history)
+        timings["condense"] = _ms(mark)
+        mark = time.perf_counter()
+        # "At the June 2023 Council" searches that release; the user's choice wins.
+        named = None if releases else named_releases(focus or query, self.corpus)
+        retrieval = self.retriever.retrieve(query, focus, releases or named)
+        timings["retrieve"] = _ms(mark)
+        return retrieval
 
     def _condense(self, question: str, history: list[dict]) -> tuple[str, str]:
         """(search query, the question's own words when the query adds borrowed ones)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Corpus, vocabulary
 from .embedding import Embedder
+from .facts import find_facts
 from .index import PassageIndex, sentence_key
 from .text import STOPWORDS, content_stems, content_words, stem, words
 from .types import ScoredPassage, Span
@@ -139,8 +140,6 @@ def named_releases(question: str, corpus: Corpus) -> list[str] | None:
     2023 Council", "in Logroño"): those whose title, front matter and opening lines
     hold every date and place word of the question. None when the question names no
     release, or names what every release (or none) has."""
-    from .facts import find_facts
-
     asked = {
         w for f in find_facts(question) if f.label in _NAMING_LABELS
         for w in words(f.text) if w not in STOPWORDS

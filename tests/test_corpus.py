@@ -163,6 +163,7 @@ def test_an_attribution_line_stays_with_the_quotation_it_attributes(tmp_path):
     corpus = load_corpus(tmp_path)
     quote = next(p for p in corpus.passages if "waited long enough" in p.text)
     assert quote.text.endswith("Kari Tamm, Estonian Minister of the Interior")
-    assert quote.sentence_text(quote.sentences[-1]) == "Kari Tamm, Estonian Minister of the Interior"
+    attribution = quote.sentence_text(quote.sentences[-1])
+    assert attribution == "Kari Tamm, Estonian Minister of the Interior"
     # ... while a heading after an ordinary paragraph still starts a section.
     assert next(p for p in corpus.passages if "2033" in p.text).section == "Next steps"

@@ -144,7 +144,9 @@ def test_compare_flags_the_questions_that_got_worse():
     assert {c["metric"] for c in result["worse"][0]["changes"]} == {"hit@3", "false_refusal"}
 
 
-@pytest.mark.xfail(strict=True, reason="the header passage now ranks first for the meeting date (README figures)")
+@pytest.mark.xfail(
+    strict=True, reason="the header passage now ranks first for the meeting date (README figures)"
+)
 def test_a_question_that_errors_is_recorded_and_the_run_goes_on(bot):
     questions = [
         Question("ok", "When did the ministers meet?",

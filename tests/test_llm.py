@@ -22,8 +22,12 @@ from assistant.answering import ABSTAIN_TEXT
 from assistant.conversation import standalone_query
 from assistant.llm import LLMAnswerer
 
-# --- a scripted OpenAI-compatible server ------------------------------------------
+KNOWN_MISS = pytest.mark.xfail(
+    strict=True, reason="known miss of the rebuilt answerability stage (README figures)"
+)
 
+
+# --- a scripted OpenAI-compatible server ------------------------------------------
 
 class FakeEndpoint:
     """Answers /v1/chat/completions from a script of steps; records every request."""
@@ -178,7 +182,7 @@ def test_markers_pointing_at_no_passage_are_never_citations(bot, fake):
     assert_exact_citations(bot, reply)
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the rebuilt answerability stage (README figures)")
+@KNOWN_MISS
 def test_a_model_abstention_is_shown_as_one(bot, fake):
     fake.script = [{"text": ["The release ", "does not say."]}]
     _, reply = run(llm_bot(bot, fake.url), "What did the ministers eat for lunch?")
