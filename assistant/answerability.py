@@ -32,6 +32,9 @@ COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this mu
 FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score this low
 MAX_RELEASES = 3  # an answer draws on at most this many releases
 MAX_NAMED_SENTENCES = 4
+PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that name a place
+# What a release's title lines say without words: where and when its meeting took place.
+HEADER_GLOSS = "meeting meet met held take took place convened gathered"
 SIGNALS = (
     "best_score", "passage_dense", "sentence_coverage", "evidence_coverage",
     "unknown_share", "unknown_name", "kind_asked", "kind_missing", "new_words",
@@ -50,6 +53,12 @@ _NAMES_ASKED = re.compile(
     r"|individuals|ministers|names)\b[^?]*\b(?:named|mentioned|quoted|cited)\b"
     r"|\bwho (?:is|are|was|were|gets?|got) (?:named|mentioned|quoted|cited)\b",
     re.IGNORECASE,
+)
+# Words a question uses to point at the document rather than at what it reports
+# ("according to the release", "the minister quoted"): no sentence need hold them.
+FRAME_WORDS = frozenset(
+    "release releases press according say says said mention mentions mentioned cite cites"
+    " cited quote quotes quoted document documents text passage passages".split()
 )
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
@@ -106,6 +115,18 @@ class Assessor:
         self.model = model or Model.load()
         self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
         self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
+        # Front matter names places the small entity model may not know ("place: Valletta").
+        self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
+
+    def holds(self, kind: str, text: str, asked: str) -> bool:
+        """Whether text gives a fact of the kind asked for that the asked text does not."""
+        if not kind:
+            return False
+        if new_facts(kind, text, asked):
+            return True
+        return kind in ("place", "name") and any(
+            place in text and place.lower() not in asked.lower() for place in self._places
+        )
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
@@ -134,7 +155,7 @@ class Assessor:
         for sp in retrieval.passages:
             for span, score in sp.best_sentences:
                 text = sp.passage.sentence_text(span)
-                if kind and new_facts(kind, text, asked):
+                if self.holds(kind, text, asked):
                     score += self.model.kind_bonus
                 scored.append((sp, span, score))
         return sorted(scored, key=lambda c: c[2], reverse=True)
@@ -144,19 +165,55 @@ class Assessor:
         each other release that answers nearly as well; in reading order."""
         query_stems = set(content_stems(retrieval.query))
         limit = 3 if _SEVERAL.search(question) else 2
+        kind = asked_kind(question)
+        asked = f"{question}\n{retrieval.query}"
+
+        def may_join(cand: Candidate) -> bool:
+            # A release's title lines only say which meeting it was: they join an
+            # answer when they hold the date or place asked for, not for its words.
+            sp, span, _ = cand
+            return not sp.passage.id.endswith("#head") or self.holds(
+                kind, sp.passage.sentence_text(span), asked)
+
         best_slug = candidates[0][0].passage.doc_slug
-        same = [c for c in candidates if c[0].passage.doc_slug == best_slug]
+        same = [candidates[0]] + [
+            c for c in candidates[1:] if c[0].passage.doc_slug == best_slug and may_join(c)
+        ]
         chosen = _complete(same, query_stems, limit)
+        if kind and not any(self.holds(kind, c[0].passage.sentence_text(c[1]), asked)
+                            for c in chosen):
+            chosen += self._kind_nearby(kind, asked, chosen[0], same)
         releases = [best_slug]
         for cand in candidates[1:]:
             slug = cand[0].passage.doc_slug
             if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
                 break
-            if slug not in releases:
+            if slug not in releases and may_join(cand):
                 releases.append(slug)
                 chosen.append(cand)
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
+
+    def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate]):
+        """The sentence giving the fact asked for that the best sentence lacks: in the
+        best passage (the figure after its announcement), else in the release's title
+        lines (what a meeting did, it did where and when the meeting took place)."""
+        passage = best[0].passage
+        for cand in same:
+            if cand[0].passage.id == passage.id and self.holds(
+                    kind, passage.sentence_text(cand[1]), asked):
+                return [cand]
+        if kind not in ("date", "place"):
+            return []
+        head_id = f"{passage.doc_slug}#head"
+        if not self.corpus.has_passage(head_id):
+            return []
+        scored = {(c[0].passage.id, c[1]): c for c in same}
+        head = self.corpus.passage(head_id)
+        for span in head.sentences:
+            if self.holds(kind, head.sentence_text(span), asked):
+                return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
+        return []
 
     def signals(self, question, retrieval, chosen, candidates) -> tuple[dict, list[str]]:
         """The general signals of support, and the reasons against answering that they
@@ -165,7 +222,7 @@ class Assessor:
         asked = f"{question}\n{retrieval.query}"
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
-        query_words = content_words(retrieval.query)
+        query_words = [w for w in content_words(retrieval.query) if w not in FRAME_WORDS]
         stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
         query_stems = {stem(stand_in.get(w, w)) for w in query_words}
         sentence_stems = set(content_stems(" ".join(
@@ -173,12 +230,14 @@ class Assessor:
         evidence_stems = set(content_stems(" ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
             for sp, _, _ in chosen)))
+        glossed = set(HEADER_GLOSS.split()) if any(
+            sp.passage.id.endswith("#head") for sp, _, _ in chosen) else set()
         unseen = [w for w in query_words
-                  if stem(w) not in self._corpus_stems and w not in stand_in]
+                  if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
         unknown = self._unknown_names(question, " ".join(
             sp.passage.sentence_text(span) for sp, span, _ in chosen))
         holds_kind = any(
-            new_facts(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
+            self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
         ) if kind else True
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
@@ -218,21 +277,23 @@ class Assessor:
 
         evidence = set()
         for sp, span, _ in chosen:
+            gloss = HEADER_GLOSS if sp.passage.id.endswith("#head") else ""
             evidence.update(content_words(
-                f"{sp.passage.sentence_text(span)} {sp.passage.section} {sp.passage.doc_title}"))
+                f"{sp.passage.sentence_text(span)} {sp.passage.section} {sp.passage.doc_title}"
+                f" {gloss}"))
         asked = [stand_in.get(w, w) for w in query_words]
         if not asked or not evidence:
             return {"weakest_word": 0.0, "second_weakest_word": 0.0, "mean_word": 0.0}
         evidence_stems = {stem(w) for w in evidence}
         vectors = self.index.term_vectors([*asked, *evidence])
         matrix = np.array([vectors[w] for w in evidence], dtype=np.float32)
-        support = []
-        for word in asked:
+
+        def met(word: str) -> float:
             if stem(word) in evidence_stems:
-                support.append(1.0)
-            else:
-                support.append(float(np.max(matrix @ np.asarray(vectors[word], np.float32))))
-        support.sort()
+                return 1.0
+            return float(np.max(matrix @ np.asarray(vectors[word], np.float32)))
+
+        support = sorted(met(w) for w in asked)
         return {
             "weakest_word": support[0],
             "second_weakest_word": support[1] if len(support) > 1 else 1.0,

@@ -57,7 +57,9 @@ def dev_rows(data_root: Path) -> list[tuple[Assessor, list[Row]]]:
     for corpus_dir, path in DEV_SETS:
         if corpus_dir not in bots:
             bots[corpus_dir] = Assistant(
-                corpus_dir=REPO / corpus_dir, data_dir=data_root / Path(corpus_dir).name
+                corpus_dir=REPO / corpus_dir,
+                # One index folder per corpus: two corpora in one would replace each other.
+                data_dir=data_root / corpus_dir.replace("/", "-"),
             )
         bot = bots[corpus_dir]
         rows = []

@@ -24,11 +24,14 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "place": frozenset({"GPE", "LOC", "FAC"}),
     # "Who …?" is answered by a person or by a body of people (a council, a nation).
     "person": frozenset({"PERSON", "ORG", "NORP"}),
+    # "What is the name of …?", "Which delegations …?": any proper name.
+    "name": frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "LAW",
+                       "EVENT", "WORK_OF_ART"}),
 }
 KIND_NOUNS = {
     "date": "the date asked for", "amount": "the amount asked for",
     "count": "the number asked for", "place": "the place asked for",
-    "person": "the person asked for",
+    "person": "the person asked for", "name": "the name asked for",
 }
 
 # The first question word decides what kind of fact is asked for; the noun after
@@ -45,6 +48,7 @@ _ASKS = [
         r"^where\b|^(in|at|to) (which|what) (city|country|place|town|venue|location)\b"
         r"|^(what|which) (city|country|place|town|venue|location)\b", re.I)),
     ("person", re.compile(r"^(who|whom|whose)\b", re.I)),
+    ("name", re.compile(r"^(what|which) (is|are|was|were) the names? of\b", re.I)),
 ]
 _QUESTION_WORD = re.compile(
     r"\b(?:(?:in|at|to|on|since|until|by) )?(?:when|where|who|whom|whose|what|which|how)\b.*",
@@ -147,7 +151,12 @@ KIND_OF_NOUN = {
     **dict.fromkeys("city cities country countries place town venue location state states"
                     .split(), "place"),
     **dict.fromkeys("person minister ministers commissioner official officials president"
-                    " spokesperson".split(), "person"),
+                    " spokesperson director".split(), "person"),
+    # Nouns whose instances go by proper names: "which companies" asks for names.
+    **dict.fromkeys("name names delegation delegations agency agencies body bodies"
+                    " organisation organisations organization organizations company companies"
+                    " firm firms port ports institution institutions partner partners"
+                    .split(), "name"),
 }
 _NOUN_WINDOW = 5  # words after "what/which" in which the asked-for noun stands
 
@@ -159,10 +168,13 @@ def asked_kind(question: str) -> str:
         return ""
     asked = match.group(0).strip()
     kind = next((kind for kind, pattern in _ASKS if pattern.search(asked)), "")
-    if kind or not re.match(r"(what|which)\b", asked, re.I):
+    # "On what exact date …": the preposition before the question word is skipped.
+    opening = re.match(r"(?:(?:in|at|to|on|since|until|by) )?(what|which)\b", asked, re.I)
+    if kind or not opening:
         return kind
     following = []
-    for word in words(asked)[1 : 1 + _NOUN_WINDOW]:
+    start = len(words(asked[: opening.end()]))
+    for word in words(asked)[start : start + _NOUN_WINDOW]:
         if word in _AUXILIARIES:  # "what did ministers agree": the noun is the subject
             break
         following.append(word)

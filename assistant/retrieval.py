@@ -132,25 +132,32 @@ class Retriever:
         return sum(weight[s] for s in found) / sum(weight.values())
 
 
-_NAMING_LABELS = {"DATE", "GPE", "LOC", "FAC"}
+_DATE_LABELS = {"DATE"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def named_releases(question: str, corpus: Corpus) -> list[str] | None:
     """The releases a question names by their meeting's date or place ("at the March
     2023 Council", "in Logroño"): those whose title, front matter and opening lines
-    hold every date and place word of the question. None when the question names no
+    hold every date and place word of the question. A date names a meeting more surely
+    than a place, so when date and place disagree ("the June meeting in Brussels"
+    when June was elsewhere), the date wins. None when the question names no
     release, or names what every release (or none) has."""
-    asked = {
-        w for f in find_facts(question) if f.label in _NAMING_LABELS
-        for w in words(f.text) if w not in STOPWORDS
-    }
-    if not asked or len(corpus.documents) < 2:
+    if len(corpus.documents) < 2:
         return None
-    named = [
-        d.slug for d in corpus.documents
-        if asked <= set(words(_header_text(d, corpus)))
-    ]
-    return named if 0 < len(named) < len(corpus.documents) else None
+    facts = find_facts(question)
+
+    def asked(labels):
+        return {w for f in facts if f.label in labels for w in words(f.text) if w not in STOPWORDS}
+
+    headers = {d.slug: set(words(_header_text(d, corpus))) for d in corpus.documents}
+    for wanted in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS), asked(_PLACE_LABELS)):
+        if not wanted:
+            continue
+        named = [slug for slug, header in headers.items() if wanted <= header]
+        if 0 < len(named) < len(corpus.documents):
+            return named
+    return None
 
 
 def _header_text(document, corpus: Corpus) -> str:

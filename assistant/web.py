@@ -402,7 +402,7 @@ def build_app(bot, warming: threading.Thread | None = None):
     titles = ", ".join(d.title for d in corpus.documents[:2])
     more = f" and {len(corpus.documents) - 2} more" if len(corpus.documents) > 2 else ""
 
-    def respond(message: str, conv: dict):
+    def respond(message: str, conv: dict, picked: list[str] | None = None):
         conv = {"messages": list(conv["messages"]), "turns": list(conv["turns"])}
         if not (message or "").strip():
             yield gr.skip(), gr.skip(), gr.skip(), _hint(EMPTY_HINT), gr.skip(), gr.skip()
@@ -421,7 +421,7 @@ def build_app(bot, warming: threading.Thread | None = None):
         try:
             if warming is not None:
                 warming.join()
-            for item in bot.stream(question, history_of(conv["turns"])):
+            for item in bot.stream(question, history_of(conv["turns"]), picked or None):
                 if isinstance(item, str):
                     text += item
                     messages[-1] = {"role": "assistant", "content": render_streaming(text)}
@@ -475,12 +475,14 @@ def build_app(bot, warming: threading.Thread | None = None):
             visible=False
         ), None
 
-    def ask(question: str, history: list | None = None) -> dict:
-        """Answer a question about the release; returns the answer and its citations."""
+    def ask(question: str, history: list | None = None,
+            releases: list[str] | None = None) -> dict:
+        """Answer a question about the releases (all, or the slugs given); returns the
+        answer and its citations."""
         if warming is not None:
             warming.join()
         try:
-            reply = bot.ask(question, history or None)
+            reply = bot.ask(question, history or None, releases or None)
         except QuestionError as error:
             raise gr.Error(str(error)) from None
         except Exception as error:  # a readable message for the client, the trace in the log
@@ -538,13 +540,20 @@ def build_app(bot, warming: threading.Thread | None = None):
                     )
                     send = gr.Button("Send", size="sm", scale=1, elem_id="send-comment")
             with gr.Column(scale=2, min_width=320, elem_id="side"):
+                # With several releases, the reader may keep a question to some of them.
+                picker = gr.Dropdown(
+                    choices=[(f"{d.title} ({d.slug})", d.slug) for d in corpus.documents],
+                    value=[], multiselect=True, label="Search in",
+                    info="All releases when none is picked.", elem_id="releases",
+                    visible=len(corpus.documents) > 1,
+                )
                 sources = gr.HTML(render_sources([], corpus), elem_id="sources", js_on_load=None)
 
         outputs = [chat, box, sources, notice, conv, feedback_row]
         private = {"api_visibility": "private"}
-        box.submit(respond, [box, conv], outputs, concurrency_limit=4, **private)
+        box.submit(respond, [box, conv, picker], outputs, concurrency_limit=4, **private)
         chat.example_select(pick_example, None, box, **private).then(
-            respond, [box, conv], outputs, concurrency_limit=4, **private
+            respond, [box, conv, picker], outputs, concurrency_limit=4, **private
         )
         chat.like(vote, conv, [pending, feedback_row, notice], **private)
         send.click(comment, [comment_box, pending], [comment_box, feedback_row, notice], **private)

@@ -6,6 +6,7 @@ import pytest
 from conftest import CORPUS, RELEASE
 
 from assistant.corpus import CorpusError, load_corpus, split_sentences
+from assistant.retrieval import named_releases
 
 
 def test_release_text_is_kept_verbatim():
@@ -167,3 +168,21 @@ def test_an_attribution_line_stays_with_the_quotation_it_attributes(tmp_path):
     assert attribution == "Kari Tamm, Estonian Minister of the Interior"
     # ... while a heading after an ordinary paragraph still starts a section.
     assert next(p for p in corpus.passages if "2033" in p.text).section == "Next steps"
+
+
+def _meeting(tmp_path, slug, place, dates):
+    (tmp_path / f"{slug}.md").write_text(
+        f"Fisheries Council, {dates}\n\n{place}, {dates}\n\nMinisters talked about quotas.\n"
+    )
+
+
+def test_a_question_naming_a_meeting_by_date_or_place_searches_that_release(tmp_path):
+    _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
+    _meeting(tmp_path, "autumn", "Riga", "9 October 2031")
+    _meeting(tmp_path, "winter", "Riga", "11 December 2031")
+    corpus = load_corpus(tmp_path)
+    assert named_releases("What did the April 2031 meeting decide?", corpus) == ["spring"]
+    assert named_releases("What was agreed in Riga?", corpus) == ["autumn", "winter"]
+    # A date names a meeting more surely than a place the question gets wrong.
+    assert named_releases("Why was the April 2031 meeting held in Riga?", corpus) == ["spring"]
+    assert named_releases("What did ministers say about quotas?", corpus) is None

@@ -36,8 +36,11 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     ("In which city did the ministers gather?", "place"),
     ("Who is the minister quoted on borders?", "person"),
     ("Which commissioner presented the plan?", "person"),
+    ("On what exact day will the rules apply?", "date"),
+    ("In which two member states will the pilot run?", "place"),
     ("What did the ministers decide?", ""),
-    ("What is the name of the new network?", ""),
+    ("What is the name of the new network?", "name"),
+    ("Which delegations abstained?", "name"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind

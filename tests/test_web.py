@@ -318,6 +318,42 @@ def test_answer_streams_and_a_failure_reads_as_a_message(chat, corpus_copy, embe
         assert answer.locator("a.cite").count() >= 1  # the app kept serving after the failure
 
 
+FISHERIES = """Fisheries Council, 3 April 2031
+
+Valletta, 3 April 2031
+
+Ministers agreed catch limits for cod in the Baltic Sea, lowered by 12% from last year.
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_question_can_be_kept_to_the_releases_picked(chat, corpus_copy, embedder, tmp_path):
+    (corpus_copy / "fisheries.md").write_text(FISHERIES)
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    two = Assistant(settings=settings, embedder=embedder)
+    question = "What did ministers agree?"
+    with serving(two) as address:
+        chat.open(address)
+        chat.page.locator("#releases input").click()
+        chat.page.locator("ul[role=listbox] li", has_text="Fisheries Council").click()
+        chat.page.keyboard.press("Escape")
+        answer = chat.ask(question)
+        assert "catch limits for cod" in answer.inner_text()
+        cards = chat.page.locator("#sources .card")
+        assert cards.count() >= 1
+        assert all("Fisheries" in cards.nth(n).inner_text() for n in range(cards.count()))
+
+        from gradio_client import Client
+
+        client = Client(address, verbose=False)
+        january = next(d.slug for d in two.corpus.documents if d.slug != "fisheries")
+        kept = client.predict(question=question, releases=[january], api_name="/ask")
+        assert {c["doc_slug"] for c in kept["citations"]} == {january}
+        with pytest.raises(Exception, match="No release named"):
+            client.predict(question=question, releases=["nope"], api_name="/ask")
+
+
 @pytest.mark.slow
 def test_api_returns_answer_and_citations_as_data(url, bot):
     from gradio_client import Client
