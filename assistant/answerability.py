@@ -55,10 +55,10 @@ _NAMES_ASKED = re.compile(
     re.IGNORECASE,
 )
 # Words a question uses to point at the document rather than at what it reports
-# ("according to the release", "the minister quoted"): no sentence need hold them.
+# ("the minister quoted", "as cited"), beside those STOPWORDS already drops
+# ("according to the release"): no sentence need hold them.
 FRAME_WORDS = frozenset(
-    "release releases press according say says said mention mentions mentioned cite cites"
-    " cited quote quotes quoted document documents text passage passages".split()
+    "releases cite cites cited quote quotes quoted documents passage passages".split()
 )
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
@@ -115,14 +115,18 @@ class Assessor:
         self.model = model or Model.load()
         self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
         self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
+        self._lower_case = {w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)}
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
-        """Whether text gives a fact of the kind asked for that the asked text does not."""
+        """Whether text gives a fact of the kind asked for that the asked text does not.
+        A one-word name the corpus also writes in lower case ("Member States",
+        "Home Affairs and Migration") is a capitalised common word, not a name."""
         if not kind:
             return False
-        if new_facts(kind, text, asked):
+        if any(" " in f.text or f.text.lower() not in self._lower_case
+               for f in new_facts(kind, text, asked)):
             return True
         return kind in ("place", "name") and any(
             place in text and place.lower() not in asked.lower() for place in self._places
@@ -196,14 +200,14 @@ class Assessor:
 
     def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate]):
         """The sentence giving the fact asked for that the best sentence lacks: in the
-        best passage (the figure after its announcement), else in the release's title
-        lines (what a meeting did, it did where and when the meeting took place)."""
+        best passage (the figure after its announcement), else, for a place, in the
+        release's title lines (what a meeting did, it did where the meeting was)."""
         passage = best[0].passage
         for cand in same:
             if cand[0].passage.id == passage.id and self.holds(
                     kind, passage.sentence_text(cand[1]), asked):
                 return [cand]
-        if kind not in ("date", "place"):
+        if kind != "place":  # a date in the title is the meeting's, not every event's
             return []
         head_id = f"{passage.doc_slug}#head"
         if not self.corpus.has_passage(head_id):

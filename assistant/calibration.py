@@ -3,8 +3,8 @@
     python -m assistant.calibration            # fit on the dev splits, write the model
     python -m assistant.calibration --report   # print dev figures of the shipped model
 
-Only rows of the dev splits are read: the dev halves of the two shipped sets and the
-generalization set's dev file. The test splits are never seen here. The logistic
+Only rows of the dev splits are read: the dev halves of the two shipped sets, the
+generalization set's dev file and its off-topic dev file. The test splits are never seen here. The logistic
 weights are fitted on every dev row; the threshold is chosen on out-of-fold
 probabilities (5-fold), so it is not set on rows the weights were fitted to; the two
 sentence-choice knobs are chosen by a small grid on key facts and gold passages.
@@ -26,6 +26,9 @@ DEV_SETS = [
     ("corpus", "corpus/questions.jsonl"),
     ("corpus", "corpus/questions-second.jsonl"),
     ("tests/generalization/corpus", "tests/generalization/questions-dev.jsonl"),
+    # Questions about nothing in any release (jokes, recipes, trivia), which users
+    # ask too; without them the model never sees how little such a question matches.
+    ("tests/generalization/corpus", "tests/generalization/questions-offtopic-dev.jsonl"),
 ]
 KIND_BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2)
 CROSS_RATIOS = (0.85, 0.9, 0.95, 1.01)

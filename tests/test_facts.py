@@ -41,6 +41,7 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     ("What did the ministers decide?", ""),
     ("What is the name of the new network?", "name"),
     ("Which delegations abstained?", "name"),
+    ("What kind of body is the new network?", ""),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind

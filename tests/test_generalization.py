@@ -43,6 +43,14 @@ def test_each_split_is_a_valid_question_set_for_its_corpus(name):
     assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
 
 
+def test_the_off_topic_dev_set_is_valid_and_dev_only():
+    found = read_question_set(GENERAL / "questions-offtopic-dev.jsonl",
+                              load_corpus(GENERAL / "corpus"))
+    assert not found.errors, found.errors[:3]
+    assert found.questions and all(
+        not q.answerable and q.split == "dev" for q in found.questions)
+
+
 def test_the_shipped_sets_are_split_into_dev_and_test():
     for name in ("questions.jsonl", "questions-second.jsonl"):
         rows = [json.loads(line) for line in (REPO / "corpus" / name).read_text().splitlines()]

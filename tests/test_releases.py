@@ -30,7 +30,8 @@ Ministers agreed catch limits for cod in the Baltic Sea, lowered by 12% from las
 
 Harbour inspections
 
-Ministers discussed inspections of fishing vessels in harbours. The Commission will report on inspections by June.
+Ministers discussed inspections of fishing vessels in harbours. The Commission will
+report on inspections by June.
 """
 
 AUTUMN = """---
