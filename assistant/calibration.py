@@ -4,10 +4,10 @@
     python -m assistant.calibration --report   # print dev figures of the shipped model
 
 Only rows of the dev splits are read: the dev halves of the two shipped sets, the
-generalization set's dev file and its off-topic dev file. The test splits are never seen here. The logistic
-weights are fitted on every dev row; the threshold is chosen on out-of-fold
-probabilities (5-fold), so it is not set on rows the weights were fitted to; the two
-sentence-choice knobs are chosen by a small grid on key facts and gold passages.
+generalization set's dev file and its off-topic dev file. The test splits are never
+seen here. The logistic weights are fitted on every dev row; the threshold is chosen
+on out-of-fold probabilities (5-fold), so it is not set on rows the weights were
+fitted to; the two sentence-choice knobs are chosen by a small grid on key facts and gold passages.
 """
 
 from __future__ import annotations
