@@ -192,7 +192,10 @@ class Assessor:
             slug = cand[0].passage.doc_slug
             if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
                 break
-            if slug not in releases and may_join(cand):
+            said = {" ".join(c[0].passage.sentence_text(c[1]).split()) for c in chosen}
+            # The same sentence in another release (a copy, boilerplate) adds nothing.
+            repeated = " ".join(cand[0].passage.sentence_text(cand[1]).split()) in said
+            if slug not in releases and may_join(cand) and not repeated:
                 releases.append(slug)
                 chosen.append(cand)
         rank = {slug: n for n, slug in enumerate(releases)}

@@ -55,6 +55,7 @@ def citation_for(marker: int, sp: ScoredPassage, span: Span, corpus) -> Citation
         passage_text=sp.passage.text,
         passage_start=sp.passage.start,
         section=sp.passage.section,
+        release=release_info(document),
     )
 
 
@@ -100,6 +101,21 @@ class ExtractiveAnswerer:
             parts.append(part)
             yield part if marker == 1 else " " + part
         yield Draft(text=" ".join(parts), answered=True, citations=citations)
+
+
+def release_info(document) -> dict:
+    """What a citation says of its release: title, and date, place, meeting and file
+    where known (from the front matter, or what a reader found in an HTML, PDF or
+    Word file)."""
+    meta = document.meta
+    info = {
+        "title": document.title,
+        "date": meta.get("date", ""),
+        "place": meta.get("place") or meta.get("location", ""),
+        "meeting": meta.get("meeting", ""),
+        "file": meta.get("source") or document.path,
+    }
+    return {k: v for k, v in info.items() if v}
 
 
 def release_label(document) -> str:

@@ -1,4 +1,4 @@
-"""Command line: assistant index | ask | web | eval."""
+"""Command line: assistant index | ask | add | remove | list | web | eval."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     from .corpus import CorpusError
     from .embedding import EmbeddingError
     from .index import IndexUnavailable
+    from .library import LibraryError
     from .templates import PromptError
 
     try:
         return args.run(args) or 0
-    except (QuestionError, CorpusError, ConfigError) as error:
+    except (QuestionError, CorpusError, ConfigError, LibraryError) as error:
         print(f"assistant: {error}", file=sys.stderr)
         return EXIT_USAGE
     except (IndexUnavailable, EmbeddingError, PromptError) as error:
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
             examples:
               assistant ask "When did the ministers meet?"
               assistant ask --json "What is the European Ports Alliance?"
+              assistant add release.pdf page.html   # add releases to the library
+              assistant list                # the releases, with when each was indexed
               assistant web                 # the chat in your browser
               assistant eval                # score the public question set
 
@@ -75,8 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(run=_ask)
 
-    releases = commands.add_parser("releases", parents=[common], help="list the releases")
-    releases.set_defaults(run=_releases)
+    add = commands.add_parser(
+        "add", parents=[common], help="add release files or folders (.md .txt .html .pdf .docx)"
+    )
+    add.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to add")
+    add.set_defaults(run=_add)
+
+    remove = commands.add_parser("remove", parents=[common], help="remove releases by slug")
+    remove.add_argument("slugs", nargs="+", metavar="SLUG", help="as `assistant list` shows")
+    remove.set_defaults(run=_remove)
+
+    listing = commands.add_parser(
+        "list", aliases=["releases"], parents=[common], help="list the releases"
+    )
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing.set_defaults(run=_list)
 
     web = commands.add_parser("web", parents=[common], help="start the web chat")
     web.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
@@ -169,15 +185,66 @@ def _ask(args) -> int:
     return 0
 
 
-def _releases(args) -> int:
+def _settings(args):
     from .config import Settings
+
+    return Settings.from_env(corpus_dir=args.corpus, data_dir=args.data)
+
+
+def _add(args) -> int:
+    from pathlib import Path
+
+    from . import library
+
+    settings = _settings(args)
+    added = library.add(settings.corpus_dir, [Path(p) for p in args.paths],
+                        settings.max_document_bytes)
+    for message in added.refused:
+        print(f"assistant: {message}", file=sys.stderr)
+    for source, name in added.copied:
+        print(f"added {source} as {settings.corpus_dir / name}")
+    if not added.copied:
+        print("assistant: nothing was added.", file=sys.stderr)
+        return EXIT_USAGE
+    bot = _open(args, progress=True)
+    print(f"{len(bot.corpus.documents)} release(s) in the library; "
+          f"{len(bot.sync_report.embedded)} embedded now.")
+    return EXIT_USAGE if added.refused else 0
+
+
+def _remove(args) -> int:
+    from . import library
     from .corpus import load_corpus
 
-    settings = Settings.from_env(corpus_dir=args.corpus, data_dir=args.data)
-    corpus = load_corpus(settings.corpus_dir)
-    for document in corpus.documents:
-        date = document.meta.get("date", "")
-        print(f"{document.slug}\t{date}\t{document.title}")
+    settings = _settings(args)
+    corpus = load_corpus(settings.corpus_dir, settings.max_document_bytes)
+    for name in library.remove(corpus, args.slugs):
+        print(f"removed {settings.corpus_dir / name}")
+    if len(args.slugs) == len(corpus.documents):
+        print("assistant: the library is now empty.", file=sys.stderr)
+        return 0
+    bot = _open(args, progress=False)
+    print(f"{len(bot.corpus.documents)} release(s) left; "
+          f"{len(bot.sync_report.removed)} removed from the index.")
+    return 0
+
+
+def _list(args) -> int:
+    from . import library
+    from .corpus import load_corpus
+
+    settings = _settings(args)
+    corpus = load_corpus(settings.corpus_dir, settings.max_document_bytes)
+    for problem in corpus.problems:
+        print(f"assistant: {problem}", file=sys.stderr)
+    rows = library.listing(corpus, settings.data_dir)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print("slug\tdate\tpassages\tindexed\tfile\ttitle")
+    for row in rows:
+        print("\t".join(str(row[k]) or "-" for k in
+                        ("slug", "date", "passages", "indexed", "file", "title")))
     return 0
 
 

@@ -28,6 +28,11 @@ def _default_embedding_model() -> str:
 class Settings:
     """Everything the assistant can be configured with."""
 
+    @property
+    def max_document_bytes(self) -> int:
+        """The size limit of one release file, in bytes."""
+        return int(self.max_document_mb * 1024 * 1024)
+
     corpus_dir: Path = Path("corpus")
     data_dir: Path = Path(".assistant")
     chroma_url: str = ""  # empty: Chroma on disk under data_dir
@@ -43,6 +48,7 @@ class Settings:
     top_k: int = 5
     max_question_chars: int = 2000
     max_history_turns: int = 6
+    max_document_mb: float = 20.0  # a larger release file is refused with a message
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -69,6 +75,8 @@ class Settings:
             )
         if self.top_k < 1:
             raise ConfigError("ASSISTANT_TOP_K must be at least 1.")
+        if self.max_document_mb <= 0:
+            raise ConfigError("ASSISTANT_MAX_DOCUMENT_MB must be above 0.")
         return replace(
             self,
             answerer=answerer,

@@ -8,13 +8,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .readers import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableFile, read_document
 from .text import content_words
 from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
 SPLITTER_VERSION = "paragraphs-v3"
-DOCUMENT_SUFFIXES = (".md", ".txt")
+DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
 
@@ -42,6 +43,7 @@ class Corpus:
     documents: list[Document]
     passages: list[Passage]
     problems: list[str] = field(default_factory=list)
+    folder: Path | None = None  # where the documents' paths start
 
     def slugs(self) -> list[str]:
         """The documents' slugs, in corpus order."""
@@ -64,29 +66,41 @@ class Corpus:
         self._by_slug = {d.slug: d for d in self.documents}
 
 
-def load_corpus(folder: Path | str) -> Corpus:
-    """Read every .md/.txt under folder; unreadable files are reported, not fatal."""
+def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+    """Read every release file under folder (.md, .txt, .html, .pdf, .docx); files that
+    cannot be read are reported, not fatal."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
             f"Corpus folder {folder} does not exist. Point ASSISTANT_CORPUS_DIR "
-            "(or --corpus) at a folder of .md or .txt releases."
+            "(or --corpus) at a folder of releases (.md, .txt, .html, .pdf, .docx)."
         )
-    documents, passages, problems, seen = [], [], [], set()
+    inside = folder.resolve()
+    documents, passages, problems, seen, contents = [], [], [], set(), {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES:
             continue
         if any(part.startswith(".") for part in relative.parts):
             continue
+        # A link may not bring in a file from outside the corpus folder (/etc/passwd).
+        if not path.resolve().is_relative_to(inside):
+            problems.append(f"{path}: a link to a file outside the corpus folder; skipped.")
+            continue
+        if not path.is_file():
+            if path.exists() or path.is_symlink():
+                problems.append(f"{path}: not a regular file; skipped.")
+            continue
         try:
-            # Windows line endings become \n: offsets index the text as loaded.
-            raw = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError as error:
-            problems.append(f"{path}: not UTF-8 text (byte {error.start}); skipped.")
+            raw = read_document(path, max_bytes)
+        except UnreadableFile as error:
+            problems.append(f"{path}: {error} Skipped.")
             continue
         except OSError as error:
             problems.append(f"{path}: cannot be read ({error.strerror}); skipped.")
+            continue
+        if raw in contents:
+            problems.append(f"{path}: the same text as {contents[raw]}; skipped.")
             continue
         document = parse_document(raw, relative, taken=seen)
         if not document.text.strip():
@@ -97,12 +111,13 @@ def load_corpus(folder: Path | str) -> Corpus:
             problems.append(f"{path}: only headings, no paragraph to answer from; skipped.")
             continue
         seen.add(document.slug)
+        contents[raw] = relative
         documents.append(document)
         passages.extend(document_passages)
     if not documents:
-        detail = " ".join(problems) or "It holds no .md or .txt file."
+        detail = " ".join(problems) or "It holds no .md, .txt, .html, .pdf or .docx file."
         raise CorpusError(f"No readable document in {folder}. {detail}")
-    return Corpus(documents, passages, problems)
+    return Corpus(documents, passages, problems, folder)
 
 
 def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> Document:
@@ -123,6 +138,8 @@ def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> D
     if slug == "document":  # a name with no ASCII letters: keep it stable all the same
         slug = "document-" + hashlib.sha256(name.encode()).hexdigest()[:8]
     base, n = slug, 2
+    if slug in taken:  # the same release in another format: "x" and "x-pdf"
+        slug = f"{base}-{relative.suffix.lstrip('.').lower()}".rstrip("-")
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     title = meta.get("title") or _first_heading(body) or relative.stem
@@ -199,7 +216,8 @@ def _passage(document: Document, name: str, start: int, end: int, section: str,
 
 
 # Keys whose values say how to handle a file, not what it reports.
-_HANDLING_KEYS = {"slug", "kind", "layout", "tags", "lang", "language", "draft"}
+_HANDLING_KEYS = {"slug", "kind", "layout", "tags", "lang", "language", "draft", "source",
+                  "format"}
 
 
 def _front_matter_values(document: Document) -> list[tuple[int, int]]:

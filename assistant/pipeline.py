@@ -19,7 +19,8 @@ from .conversation import (
 )
 from .corpus import load_corpus
 from .embedding import Embedder
-from .index import PassageIndex, Progress
+from .index import PassageIndex, Progress, SyncReport
+from .library import record_indexed
 from .retrieval import Retrieval, Retriever, named_releases
 from .types import Reply
 
@@ -38,13 +39,29 @@ class Assistant:
         progress: Progress | None = None,
     ):
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
-        self.corpus = load_corpus(self.settings.corpus_dir)
+        self.corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.index = PassageIndex(self.settings, self.embedder)
         self.sync_report = self.index.sync(self.corpus, progress)
+        record_indexed(self.settings.data_dir, self.corpus, self.sync_report.embedded)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
         self.assessor = Assessor(self.corpus, self.index)
+        self._given_answerer = answerer
         self.answerer = answerer or self._default_answerer()
+
+    def reload(self, progress: Progress | None = None) -> SyncReport:
+        """Read the corpus folder again and index what changed (a release added or
+        removed); questions asked meanwhile are answered from the previous state."""
+        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+        report = self.index.sync(corpus, progress)
+        record_indexed(self.settings.data_dir, corpus, report.embedded)
+        retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k)
+        assessor = Assessor(corpus, self.index)
+        # Swapped together, after the slow part: a question sees one state or the other.
+        self.corpus, self.retriever, self.assessor = corpus, retriever, assessor
+        self.sync_report = report
+        self.answerer = self._given_answerer or self._default_answerer()
+        return report
 
     @property
     def problems(self) -> list[str]:

@@ -68,6 +68,8 @@ class Citation:
     passage_text: str
     passage_start: int
     section: str
+    # What the release says about itself: title, date, place, meeting, file.
+    release: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -20,6 +20,9 @@ from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import library
+from .readers import SUFFIXES
+
 # Before gradio is imported anywhere: no update check, no telemetry.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -141,13 +144,17 @@ def _highlight(text: str, offset: int, spans: list[tuple[int, int, str]]) -> str
     return "".join(out)
 
 
-def _card_head(badge: str, doc_title: str, passage_id: str, section: str) -> str:
+def _card_head(badge: str, doc_title: str, passage_id: str, section: str,
+               release: dict | None = None) -> str:
     section = section.lstrip("#").strip()
     show = section and section != doc_title
     section_html = f'<span class="section">{esc(section)}</span>' if show else ""
+    facts = [release.get(k, "") for k in ("date", "place", "file")] if release else []
+    meta_html = (f'<span class="doc-meta">{esc(" · ".join(f for f in facts if f))}</span>'
+                 if any(facts) else "")
     return (
         f'<span class="badge">{badge}</span><span class="head-text">'
-        f'<span class="doc">{esc(doc_title)}</span>'
+        f'<span class="doc">{esc(doc_title)}</span>{meta_html}'
         f'<span class="pid">{esc(passage_id)}</span>{section_html}</span>'
     )
 
@@ -193,9 +200,10 @@ def _render_turn_sources(turn: dict, index: int, corpus, shown: bool) -> str:
                 (r["passage_start"], r["passage_start"] + len(r["passage_text"]),
                  f'class="related-span dm-{key}"')
             )
+    # (A release removed since this turn has no full text to show any more.)
     views = "".join(
         _render_document(corpus.document(slug), spans, f"{index}-{slug}")
-        for slug, spans in docs.items()
+        for slug, spans in docs.items() if slug in corpus.slugs()
     )
     question = esc(turn["question"])
     return (
@@ -208,10 +216,11 @@ def _render_turn_sources(turn: dict, index: int, corpus, shown: bool) -> str:
 
 def _card(key: str, badge: str, item: dict, passage_html: str, kind: str, quote: str) -> str:
     quote_html = f'<p class="card-quote">“{esc(quote)}”</p>' if quote else ""
+    head = _card_head(badge, item["document"], item["passage_id"], item["section"],
+                      item.get("release"))
     return (
         f'<article class="card {kind}" id="src-{key}">'
-        f'<button type="button" class="card-head" value="{key}">'
-        f"{_card_head(badge, item['document'], item['passage_id'], item['section'])}</button>"
+        f'<button type="button" class="card-head" value="{key}">{head}</button>'
         f"{quote_html}"
         f'<div class="card-body"><p class="passage">{passage_html}</p>'
         f'<button type="button" class="view-doc" value="{key}">View in the release →</button>'
@@ -289,6 +298,7 @@ def ask_payload(reply) -> dict:
                 "quote": c.quote,
                 "start": c.start,
                 "end": c.end,
+                "release": c.release,
             }
             for c in reply.citations
         ],
@@ -389,10 +399,12 @@ def _asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def build_app(bot, warming: threading.Thread | None = None):
+def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True):
     """The chat page over one shared Assistant (launch it with launch()).
 
     warming: a thread still loading the models; questions wait for it rather than load twice.
+    uploads: whether readers may add releases from the page (serve() allows it on
+    loopback or behind a login).
     """
     import gradio as gr
 
@@ -441,7 +453,8 @@ def build_app(bot, warming: threading.Thread | None = None):
                     "backend": "", "timings": {}}
             messages[-1] = {"role": "assistant", "content": content}
         conv["turns"].append(turn)
-        yield messages, gr.skip(), render_sources(conv["turns"], corpus), gr.skip(), conv, gr.skip()
+        yield (messages, gr.skip(), render_sources(conv["turns"], bot.corpus), gr.skip(), conv,
+               gr.skip())
 
     def pick_example(evt: gr.SelectData) -> str:
         return evt.value["text"]
@@ -471,9 +484,27 @@ def build_app(bot, warming: threading.Thread | None = None):
         return "", gr.Row(visible=False), _hint("Thanks, your comment was saved.", "ok")
 
     def reset():
-        return [], "", render_sources([], corpus), _hint(""), new_conversation(), gr.Row(
+        return [], "", render_sources([], bot.corpus), _hint(""), new_conversation(), gr.Row(
             visible=False
         ), None
+
+    adding = threading.Lock()  # one upload indexes at a time
+
+    def add_files(files: list | None, progress=gr.Progress()):  # noqa: B008 (Gradio's way)
+        if not files:
+            return gr.skip(), gr.skip(), None
+        paths = [Path(getattr(f, "name", f)) for f in files]
+        with adding:
+            added = library.add(bot.settings.corpus_dir, paths, bot.settings.max_document_bytes)
+            if added.copied:
+                def report(done: int, total: int, what: str) -> None:
+                    progress((done, total), desc="Indexing", unit="texts")
+
+                bot.reload(report)
+        done = [f"Added {name}." for _, name in added.copied]
+        text = " ".join(done + added.refused)
+        kind = "warn" if added.refused else "ok"
+        return _release_choices(bot), _hint(text, kind), None
 
     def ask(question: str, history: list | None = None,
             releases: list[str] | None = None) -> dict:
@@ -547,6 +578,10 @@ def build_app(bot, warming: threading.Thread | None = None):
                     info="All releases when none is picked.", elem_id="releases",
                     visible=len(corpus.documents) > 1,
                 )
+                upload = gr.File(
+                    label="Add releases (.md .txt .html .pdf .docx)", file_count="multiple",
+                    file_types=list(SUFFIXES), elem_id="upload", visible=uploads, height=90,
+                )
                 sources = gr.HTML(render_sources([], corpus), elem_id="sources", js_on_load=None)
 
         outputs = [chat, box, sources, notice, conv, feedback_row]
@@ -563,9 +598,21 @@ def build_app(bot, warming: threading.Thread | None = None):
         reset_outputs = [chat, box, sources, notice, conv, feedback_row, pending]
         new_chat.click(reset, None, reset_outputs, **private)
         chat.clear(reset, None, reset_outputs, **private)
+        if uploads:
+            upload.upload(add_files, upload, [picker, notice, upload],
+                          concurrency_limit=1, **private)
         gr.api(ask, api_name="ask")
     app.queue(default_concurrency_limit=4)
     return app
+
+
+def _release_choices(bot):
+    """The picker after the library changed: every release, none picked."""
+    import gradio as gr
+
+    documents = bot.corpus.documents
+    return gr.Dropdown(choices=[(f"{d.title} ({d.slug})", d.slug) for d in documents],
+                       value=[], visible=len(documents) > 1)
 
 
 def _unsaved(error: OSError) -> str:
@@ -578,7 +625,7 @@ def _hint(text: str, kind: str = "info") -> str:
 
 
 def launch(app, host: str | None = None, port: int | None = None, auth: str | None = None,
-           block: bool = True):
+           block: bool = True, max_file_mb: float = 20.0):
     """Start the page's server (theme, styles and script included); returns the app."""
     import gradio as gr
 
@@ -607,6 +654,8 @@ def launch(app, host: str | None = None, port: int | None = None, auth: str | No
         enable_monitoring=False,
         show_error=True,
         quiet=True,
+        # Gradio refuses a larger upload before reading it (it takes whole kilobytes).
+        max_file_size=f"{max(1, round(max_file_mb * 1024))}kb",
         prevent_thread_lock=not block,
     )
     return app
@@ -637,9 +686,10 @@ def serve(args) -> int:
 
     warming = threading.Thread(target=bot.retriever.retrieve, args=("warm up",), daemon=True)
     warming.start()
-    app = build_app(bot, warming)
+    # Adding releases from the page needs a login unless only this machine can reach it.
+    app = build_app(bot, warming, uploads=_is_loopback(host) or bool(args.auth))
     try:
-        launch(app, host, port, args.auth, block=False)
+        launch(app, host, port, args.auth, block=False, max_file_mb=bot.settings.max_document_mb)
     except OSError as error:  # gradio says "Cannot find empty port" when it is taken
         log.debug("launch failed: %s", error)
         print(f"assistant: cannot listen on {host}:{port}: the port is in use or not allowed. "

@@ -355,6 +355,32 @@ def test_a_question_can_be_kept_to_the_releases_picked(chat, corpus_copy, embedd
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_a_release_uploaded_as_pdf_is_answered_from_and_a_bad_file_is_named(
+        chat, corpus_copy, embedder, tmp_path):
+    from test_readers import write_release_pdf
+
+    pdf = write_release_pdf(tmp_path / "fisheries-3-4-april-2031.pdf")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot a pdf")
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    library_bot = Assistant(settings=settings, embedder=embedder)
+    with serving(library_bot) as address:
+        chat.open(address)
+        chat.page.set_input_files("#upload input[type=file]", [str(broken)])
+        expect(chat.page.locator("#notice")).to_contain_text(
+            "broken.pdf is damaged or not a PDF.", timeout=ANSWER_TIMEOUT_MS)
+        chat.page.set_input_files("#upload input[type=file]", [str(pdf)])
+        expect(chat.page.locator("#notice")).to_contain_text(
+            f"Added {pdf.name}.", timeout=ANSWER_TIMEOUT_MS)
+        answer = chat.ask("What did ministers agree about cod in the Baltic Sea?")
+        assert "catch limits for cod" in answer.inner_text()
+        card = chat.page.locator("#sources .card").first
+        assert "fisheries-3-4-april-2031.pdf" in card.inner_text()  # the card names the file
+    assert (corpus_copy / pdf.name).exists() and not (corpus_copy / "broken.pdf").exists()
+
+
+@pytest.mark.slow
 def test_api_returns_answer_and_citations_as_data(url, bot):
     from gradio_client import Client
 
