@@ -580,7 +580,7 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
                 )
                 upload = gr.File(
                     label="Add releases (.md .txt .html .pdf .docx)", file_count="multiple",
-                    file_types=list(SUFFIXES), elem_id="upload", visible=uploads, height=90,
+                    file_types=list(SUFFIXES), elem_id="upload", visible=uploads, height=130,
                 )
                 sources = gr.HTML(render_sources([], corpus), elem_id="sources", js_on_load=None)
 
@@ -680,11 +680,13 @@ def serve(args) -> int:
     bot = Assistant(args.corpus, args.data)
     for problem in bot.problems:
         print(f"assistant: {problem}", file=sys.stderr)
-    # Load the embedding model while the page starts, not on the first question. Gradio
-    # is imported first: two threads importing overlapping packages can deadlock.
+    # Load the models while the page starts, not on the first question. Gradio is
+    # imported first: two threads importing overlapping packages can deadlock.
     import gradio  # noqa: F401
 
-    warming = threading.Thread(target=bot.retriever.retrieve, args=("warm up",), daemon=True)
+    # One whole question loads everything the first reader would wait for (the
+    # embedding model, the entity model, the word vectors).
+    warming = threading.Thread(target=bot.ask, args=("What was agreed?",), daemon=True)
     warming.start()
     # Adding releases from the page needs a login unless only this machine can reach it.
     app = build_app(bot, warming, uploads=_is_loopback(host) or bool(args.auth))

@@ -381,6 +381,46 @@ def test_a_release_uploaded_as_pdf_is_answered_from_and_a_bad_file_is_named(
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_a_duplicate_a_misnamed_and_an_oversized_upload_each_get_their_sentence(
+        chat, corpus_copy, embedder, tmp_path):
+    from test_readers import write_release_pdf
+
+    (tmp_path / "in").mkdir()
+    pdf = write_release_pdf(tmp_path / "in" / "fisheries.pdf")
+    misnamed = tmp_path / "in" / "minutes.docx"
+    misnamed.write_bytes(pdf.read_bytes())
+    copy = tmp_path / "copy" / "release.md"
+    copy.parent.mkdir()
+    copy.write_bytes((corpus_copy / "informal-jha-council-25-january.md").read_bytes())
+    big = tmp_path / "in" / "big.txt"
+    big.write_text("Ministers met again. " * 20_000)  # about 400 KB
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data",
+                                 max_document_mb=0.25)
+    small = Assistant(settings=settings, embedder=embedder)
+    before = sorted(p.name for p in corpus_copy.iterdir())
+    app = build_app(small)
+    port = free_port()
+    launch(app, "127.0.0.1", port, block=False, max_file_mb=settings.max_document_mb)
+    try:
+        chat.open(f"http://127.0.0.1:{port}/")
+        chat.page.set_input_files("#upload input[type=file]", [str(misnamed), str(copy)])
+        notice = chat.page.locator("#notice")
+        expect(notice).to_contain_text("minutes.docx holds a PDF", timeout=ANSWER_TIMEOUT_MS)
+        expect(notice).to_contain_text(
+            "release.md is already in the library as informal-jha-council-25-january.md.")
+        chat.page.set_input_files("#upload input[type=file]", [str(big)])
+        # Gradio refuses it before it reaches the server; the page says why.
+        expect(chat.page.get_by_text("exceed the maximum allowed size").first).to_be_visible(
+            timeout=ANSWER_TIMEOUT_MS)
+        answer = chat.ask("Who is the State Secretary for asylum and migration?")
+        assert "Nicole de Moor" in answer.inner_text()  # nothing indexed was lost
+    finally:
+        app.close()
+    assert sorted(p.name for p in corpus_copy.iterdir()) == before
+
+
+@pytest.mark.slow
 def test_api_returns_answer_and_citations_as_data(url, bot):
     from gradio_client import Client
 
