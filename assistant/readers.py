@@ -76,7 +76,19 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")
     reader = {"html": _read_html, "pdf": _read_pdf, "docx": _read_docx}[expected]
     title, when, blocks = reader(path, data)
-    return _as_text(path, expected, title, when or date_from_name(path.name), blocks)
+    when = when or _date_in_opening(title, blocks) or date_from_name(path.name)
+    return _as_text(path, expected, title, when, blocks)
+
+
+def _date_in_opening(title: str, blocks: list[str]) -> str:
+    """The date a release states at its top, in its title or dateline
+    ("Valletta, 3-4 April 2031"), or ""."""
+    pattern = rf"\b(\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?) ({'|'.join(calendar.month_name[1:])}) " \
+              r"((?:19|20)\d\d)\b"
+    for line in [title, *blocks[:3]]:
+        if match := re.search(pattern, line):
+            return " ".join(match.groups())
+    return ""
 
 
 def date_from_name(file_name: str) -> str:

@@ -198,6 +198,12 @@ def test_text_files_come_back_as_written_with_unix_newlines(tmp_path, suffix):
     assert read_document(path) == path.read_text(encoding="utf-8")  # what the corpus reads
 
 
+def test_a_file_named_without_a_date_takes_it_from_its_title_or_dateline(tmp_path):
+    for write, name in ((write_release_pdf, "minutes.pdf"), (write_release_docx, "notes.docx")):
+        text = read_document(write(tmp_path / name))
+        assert "\ndate: 3-4 April 2031\n" in text.split("\n---\n")[0] + "\n"
+
+
 @pytest.mark.parametrize(("file_name", "written"), [
     ("council-2031-04-03.pdf", "3 April 2031"),
     ("20310403_fisheries.docx", "3 April 2031"),
