@@ -98,7 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=None, help="port (default 7860)")
     web.add_argument(
-        "--auth", metavar="USER:PASSWORD", help="ask for a login (use when not on loopback)"
+        "--auth-file", metavar="FILE",
+        help="ask for a login: one USER:PASSWORD a line (or set ASSISTANT_AUTH)",
+    )
+    web.add_argument(
+        "--auth", metavar="USER:PASSWORD",
+        help="ask for a login (visible in the process list: prefer --auth-file)",
     )
     web.set_defaults(run=_web)
 
@@ -146,7 +151,8 @@ def _index(args) -> int:
 def _ask(args) -> int:
     from .conversation import check_question
 
-    check_question(args.question, 10**9)  # fail fast, before loading the model
+    # Fail fast, before loading the model.
+    check_question(args.question, _settings(args).max_question_chars)
     bot = _open(args, progress=False)
     reply, streamed = None, ""
     for item in bot.stream(args.question, releases=args.release):

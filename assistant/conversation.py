@@ -19,28 +19,43 @@ class QuestionError(ValueError):
     """The question cannot be asked as given (empty, too long, bad history)."""
 
 
+# Bounds on what one request may carry, checked before any work is done.
+MAX_HISTORY_MESSAGES = 100  # only the last few turns are used; more is not a conversation
+MAX_MESSAGE_CHARS = 20_000  # one earlier answer with its quotes fits easily
+MAX_HISTORY_CHARS = 200_000
+# Control characters other than tab and newline say nothing and confuse the search.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def check_question(question, max_chars: int) -> str:
-    """The question, stripped; raises QuestionError with a message a user can act on."""
+    """The question, stripped of control characters; raises QuestionError with a
+    message a user can act on."""
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
-    question = question.strip()
-    if not question:
-        raise QuestionError("The question is empty: type a question about the release.")
     if len(question) > max_chars:
         raise QuestionError(
             f"The question is {len(question):,} characters long; the limit is "
             f"{max_chars:,}. Ask about one thing at a time."
         )
+    question = _CONTROL.sub(" ", question).strip()
+    if not question:
+        raise QuestionError("The question is empty: type a question about the release.")
     return question
 
 
 def check_history(history) -> list[dict]:
-    """History in messages form ({"role", "content"}); anything else is refused."""
+    """History in messages form ({"role", "content"}); anything else, or more than a
+    conversation holds, is refused."""
     if history is None:
         return []
     if not isinstance(history, (list, tuple)):
         raise QuestionError("history must be a list of {'role', 'content'} messages.")
-    checked = []
+    if len(history) > MAX_HISTORY_MESSAGES:
+        raise QuestionError(
+            f"history has {len(history):,} messages; the limit is {MAX_HISTORY_MESSAGES}. "
+            "Send the last few turns only."
+        )
+    checked, total = [], 0
     for n, message in enumerate(history, 1):
         if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
             raise QuestionError(
@@ -49,7 +64,18 @@ def check_history(history) -> list[dict]:
         content = message.get("content")
         if not isinstance(content, str):
             continue  # files or components from a chat UI carry no words to reuse
-        checked.append({"role": message["role"], "content": content})
+        if len(content) > MAX_MESSAGE_CHARS:
+            raise QuestionError(
+                f"history message {n} is {len(content):,} characters long; the limit is "
+                f"{MAX_MESSAGE_CHARS:,}."
+            )
+        total += len(content)
+        if total > MAX_HISTORY_CHARS:
+            raise QuestionError(
+                f"history holds more than {MAX_HISTORY_CHARS:,} characters; send the last "
+                "few turns only."
+            )
+        checked.append({"role": message["role"], "content": _CONTROL.sub(" ", content)})
     return checked
 
 

@@ -624,23 +624,79 @@ def _hint(text: str, kind: str = "info") -> str:
     return f'<p class="hint {kind}">{esc(text)}</p>' if text else '<p class="hint"></p>'
 
 
-def launch(app, host: str | None = None, port: int | None = None, auth: str | None = None,
-           block: bool = True, max_file_mb: float = 20.0):
-    """Start the page's server (theme, styles and script included); returns the app."""
+class Login:
+    """Checks a login against the configured users; each failed attempt on a user name
+    waits twice as long as the last (up to MAX_LOGIN_DELAY seconds), so guessing a
+    password is slow while a reader who mistypes once hardly notices."""
+
+    def __init__(self, users: dict[str, str]):
+        self.users = users
+        self._failures: dict[str, int] = {}
+
+    async def check(self, username: str, password: str) -> bool:
+        """Whether the login is right; a wrong one returns only after its wait."""
+        import asyncio
+        import hmac
+
+        expected = self.users.get(username, "")
+        if expected and hmac.compare_digest(expected.encode(), password.encode()):
+            self._failures.pop(username, None)
+            return True
+        failures = self._failures[username] = self._failures.get(username, 0) + 1
+        log.warning("failed login for %r (%d in a row)", username[:60], failures)
+        await asyncio.sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+        return False
+
+
+FIRST_LOGIN_DELAY, MAX_LOGIN_DELAY = 0.25, 8.0
+
+
+def read_users(auth: str | None = None, auth_file: str | None = None,
+               environ: dict | None = None) -> dict[str, str]:
+    """The users allowed in, user -> password: from --auth-file (one USER:PASSWORD a
+    line, # comments), else ASSISTANT_AUTH, else --auth. Empty: no login."""
+    from .config import ConfigError
+
+    environ = os.environ if environ is None else environ
+    if auth_file:
+        try:
+            lines = Path(auth_file).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise ConfigError(f"--auth-file {auth_file}: {error.strerror}.") from None
+        source = f"--auth-file {auth_file}"
+    elif environ.get("ASSISTANT_AUTH"):
+        lines, source = [environ["ASSISTANT_AUTH"]], "ASSISTANT_AUTH"
+    elif auth:
+        lines, source = [auth], "--auth"
+    else:
+        return {}
+    users = {}
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not (sep and user and password):
+            raise ConfigError(f"{source}: line {n} must look like USER:PASSWORD.")
+        users[user] = password
+    if not users:
+        raise ConfigError(f"{source} names no USER:PASSWORD.")
+    return users
+
+
+def launch(app, host: str | None = None, port: int | None = None,
+           users: dict[str, str] | None = None, block: bool = True, max_file_mb: float = 20.0):
+    """Start the page's server (theme, styles and script included); returns the app.
+    users: user -> password when the page asks for a login (see read_users)."""
     import gradio as gr
 
     theme = gr.themes.Default(
         primary_hue="indigo", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS,
         radius_size="md",
     ).set(body_background_fill="#f5f6fa", body_background_fill_dark="#f5f6fa")
-    credentials = None
-    if auth:
-        user, sep, password = auth.partition(":")
-        if not (sep and user and password):
-            from .config import ConfigError
-
-            raise ConfigError("--auth must look like USER:PASSWORD.")
-        credentials = [(user, password)]
+    # A bound coroutine method: Gradio awaits only what inspect sees as a coroutine
+    # function (a callable object's coroutine would be truthy, letting anyone in).
+    credentials = Login(users).check if users else None
     app.launch(
         server_name=host or DEFAULT_HOST,
         server_port=port or DEFAULT_PORT,
@@ -676,6 +732,10 @@ def serve(args) -> int:
 
     started = time.perf_counter()
     host, port = args.host or DEFAULT_HOST, args.port or DEFAULT_PORT
+    users = read_users(args.auth, args.auth_file)  # a bad file fails before the slow part
+    if args.auth and not args.auth_file and not os.environ.get("ASSISTANT_AUTH"):
+        print("assistant: note: a password on the command line is visible to anyone who "
+              "can list processes; prefer --auth-file or ASSISTANT_AUTH.", file=sys.stderr)
     print("assistant: loading the release and the index…", file=sys.stderr, flush=True)
     bot = Assistant(args.corpus, args.data)
     for problem in bot.problems:
@@ -689,17 +749,18 @@ def serve(args) -> int:
     warming = threading.Thread(target=bot.ask, args=("What was agreed?",), daemon=True)
     warming.start()
     # Adding releases from the page needs a login unless only this machine can reach it.
-    app = build_app(bot, warming, uploads=_is_loopback(host) or bool(args.auth))
+    app = build_app(bot, warming, uploads=_is_loopback(host) or bool(users))
     try:
-        launch(app, host, port, args.auth, block=False, max_file_mb=bot.settings.max_document_mb)
+        launch(app, host, port, users, block=False, max_file_mb=bot.settings.max_document_mb)
     except OSError as error:  # gradio says "Cannot find empty port" when it is taken
         log.debug("launch failed: %s", error)
         print(f"assistant: cannot listen on {host}:{port}: the port is in use or not allowed. "
               "Pick another one with --port.", file=sys.stderr)
         return 1
-    if not _is_loopback(host) and not args.auth:
-        print(f"assistant: warning: {host} is reachable from other machines and no --auth "
-              "is set: anyone who can reach it can use the chat.", file=sys.stderr)
+    if not _is_loopback(host) and not users:
+        print(f"assistant: warning: {host} is reachable from other machines and no login "
+              "is set (--auth-file): anyone who can reach it can use the chat.",
+              file=sys.stderr)
     print(f"Release Assistant ready in {time.perf_counter() - started:.1f} s: "
           f"http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:

@@ -24,13 +24,14 @@ def test_help_reads_well():
         assert word in result.stdout
 
 
-@pytest.mark.parametrize("question", ["", "   "])
-def test_empty_question_exits_2_with_one_line(question, tmp_path):
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_empty_or_over_long_question_exits_2_with_one_line_before_any_work(question, tmp_path):
     result = run("ask", question, "--data", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
-    assert "empty" in result.stderr
+    assert "empty" in result.stderr or "2,001 characters" in result.stderr
     assert "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir())  # refused before the index was opened
 
 
 def test_missing_corpus_folder_exits_2_and_names_it(tmp_path):

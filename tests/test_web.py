@@ -453,9 +453,11 @@ def test_api_returns_answer_and_citations_as_data(url, bot):
 @pytest.mark.slow
 def test_assistant_web_prints_its_url_and_asks_for_the_login(tmp_path):
     port = free_port()
+    users = tmp_path / "users.txt"
+    users.write_text("# who may read\nreader:s3cret\n")
     command = [
         sys.executable, "-m", "assistant", "web", "--corpus", str(CORPUS),
-        "--data", str(tmp_path / "data"), "--port", str(port), "--auth", "reader:s3cret",
+        "--data", str(tmp_path / "data"), "--port", str(port), "--auth-file", str(users),
     ]
     server = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -470,9 +472,47 @@ def test_assistant_web_prints_its_url_and_asks_for_the_login(tmp_path):
 
         from gradio_client import Client
 
+        with pytest.raises(Exception):
+            Client(f"http://127.0.0.1:{port}/", auth=("reader", "guess"), verbose=False)
         client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "s3cret"), verbose=False)
         result = client.predict(question="When did the ministers meet?", api_name="/ask")
         assert result["answered"] and result["citations"]
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_each_failed_login_on_a_name_waits_longer_and_a_success_resets(monkeypatch):
+    import asyncio
+
+    from assistant import web
+
+    waits = []
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", record)
+    login = web.Login({"reader": "s3cret"})
+    attempts = [("reader", "a"), ("reader", "b"), ("reader", "c"), ("other", "x"),
+                ("reader", "s3cret"), ("reader", "d")]
+    results = [asyncio.run(login.check(user, password)) for user, password in attempts]
+    assert results == [False, False, False, False, True, False]
+    assert waits == [0.25, 0.5, 1.0, 0.25, 0.25]
+
+
+def test_logins_come_from_a_file_the_environment_or_the_command_line(tmp_path):
+    from assistant.config import ConfigError
+    from assistant.web import read_users
+
+    users = tmp_path / "users"
+    users.write_text("ana:one\n\n# comment\nbo:two:with-colon\n")
+    assert read_users(None, str(users), {}) == {"ana": "one", "bo": "two:with-colon"}
+    assert read_users("cli:pw", None, {"ASSISTANT_AUTH": "env:pw"}) == {"env": "pw"}
+    assert read_users("cli:pw", None, {}) == {"cli": "pw"}
+    assert read_users(None, None, {}) == {}
+    (tmp_path / "bad").write_text("nopassword\n")
+    with pytest.raises(ConfigError, match="line 1 must look like USER:PASSWORD"):
+        read_users(None, str(tmp_path / "bad"), {})
+    with pytest.raises(ConfigError, match="missing"):
+        read_users(None, str(tmp_path / "missing"), {})

@@ -1,0 +1,48 @@
+"""What one request may carry: questions and histories are checked before any work."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import (
+    MAX_HISTORY_CHARS,
+    MAX_HISTORY_MESSAGES,
+    MAX_MESSAGE_CHARS,
+    QuestionError,
+    check_history,
+    check_question,
+)
+
+
+def test_control_characters_are_taken_out_of_a_question():
+    assert check_question("Who\x00 met\x1b in\tMay?\x7f", 100) == "Who  met  in\tMay?"
+
+
+def test_a_question_of_control_characters_only_is_empty():
+    with pytest.raises(QuestionError, match="empty"):
+        check_question("\x00\x01 \x02", 100)
+
+
+def test_an_over_long_question_is_refused_with_its_length_and_the_limit():
+    with pytest.raises(QuestionError, match="5,000 characters long; the limit is 2,000"):
+        check_question("x" * 5000, 2000)
+
+
+def _turns(n: int, size: int = 10) -> list[dict]:
+    return [{"role": ("user", "assistant")[i % 2], "content": "y" * size} for i in range(n)]
+
+
+@pytest.mark.parametrize("history, says", [
+    (_turns(MAX_HISTORY_MESSAGES + 1), "messages; the limit"),
+    (_turns(2, MAX_MESSAGE_CHARS + 1), "history message 1 is"),
+    (_turns(MAX_HISTORY_MESSAGES, MAX_HISTORY_CHARS // MAX_HISTORY_MESSAGES + 1), "more than"),
+])
+def test_a_history_beyond_a_conversation_is_refused(history, says):
+    with pytest.raises(QuestionError, match=says):
+        check_history(history)
+
+
+def test_a_long_but_ordinary_history_passes_cleaned():
+    history = _turns(20, 500) + [{"role": "user", "content": "and\x00 then?"}]
+    checked = check_history(history)
+    assert len(checked) == 21 and checked[-1]["content"] == "and  then?"
