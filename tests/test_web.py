@@ -472,7 +472,7 @@ def test_assistant_web_prints_its_url_and_asks_for_the_login(tmp_path):
 
         from gradio_client import Client
 
-        with pytest.raises(Exception):
+        with pytest.raises(ValueError, match="login"):
             Client(f"http://127.0.0.1:{port}/", auth=("reader", "guess"), verbose=False)
         client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "s3cret"), verbose=False)
         result = client.predict(question="When did the ministers meet?", api_name="/ask")
