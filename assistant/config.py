@@ -49,6 +49,7 @@ class Settings:
     max_question_chars: int = 2000
     max_history_turns: int = 6
     max_document_mb: float = 20.0  # a larger release file is refused with a message
+    watch_seconds: float = 5.0  # how often `assistant web` looks for changed releases; 0: never
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

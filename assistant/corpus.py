@@ -120,6 +120,20 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
     return Corpus(documents, passages, problems, folder)
 
 
+def folder_state(folder: Path | str) -> tuple:
+    """What changes when a release file is added, edited or removed (names, sizes,
+    modification times): cheap enough to poll."""
+    state = []
+    for path in Path(folder).rglob("*"):
+        if path.suffix.lower() in DOCUMENT_SUFFIXES:
+            try:
+                stat = path.stat()
+            except OSError:  # removed while we looked, or a broken link
+                continue
+            state.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(state))
+
+
 def parse_document(raw: str, relative: Path, taken: set[str] = frozenset()) -> Document:
     """Read optional front matter; the whole file is kept byte for byte as the text, so
     front-matter values can be cited like any sentence."""

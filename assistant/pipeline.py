@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from .conversation import (
     split_focus,
     standalone_query,
 )
-from .corpus import load_corpus
+from .corpus import folder_state, load_corpus
 from .embedding import Embedder
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
@@ -39,6 +40,7 @@ class Assistant:
         progress: Progress | None = None,
     ):
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
+        self._state = folder_state(self.settings.corpus_dir)
         self.corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.index = PassageIndex(self.settings, self.embedder)
@@ -47,11 +49,17 @@ class Assistant:
         self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
         self.assessor = Assessor(self.corpus, self.index)
         self._given_answerer = answerer
+        self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
         self.answerer = answerer or self._default_answerer()
 
     def reload(self, progress: Progress | None = None) -> SyncReport:
         """Read the corpus folder again and index what changed (a release added or
         removed); questions asked meanwhile are answered from the previous state."""
+        with self._reloading:
+            return self._reload(progress)
+
+    def _reload(self, progress: Progress | None) -> SyncReport:
+        state = folder_state(self.settings.corpus_dir)
         corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         report = self.index.sync(corpus, progress)
         record_indexed(self.settings.data_dir, corpus, report.embedded)
@@ -59,9 +67,21 @@ class Assistant:
         assessor = Assessor(corpus, self.index)
         # Swapped together, after the slow part: a question sees one state or the other.
         self.corpus, self.retriever, self.assessor = corpus, retriever, assessor
-        self.sync_report = report
+        self.sync_report, self._state = report, state
         self.answerer = self._given_answerer or self._default_answerer()
         return report
+
+    def reload_if_changed(self) -> SyncReport | None:
+        """Reload when a release file was added, edited or removed since the last load
+        (a running server then answers from the new text); None when nothing changed."""
+        state = folder_state(self.settings.corpus_dir)
+        if state == self._state:
+            return None
+        try:
+            return self.reload()
+        except Exception:
+            self._state = state  # not tried again until the folder changes again
+            raise
 
     @property
     def problems(self) -> list[str]:

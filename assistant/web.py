@@ -606,6 +606,28 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
     return app
 
 
+def watch_library(bot, every: float) -> threading.Event:
+    """Reload bot whenever a file of its corpus folder is added, edited or removed
+    (by `assistant add`, by hand), looking every `every` seconds; set the returned
+    event to stop. Questions are answered from the old text until the new is indexed."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                report = bot.reload_if_changed()
+            except Exception as error:  # keep serving what is indexed
+                log.error("the library changed but could not be reloaded: %s", error)
+                continue
+            if report is not None:
+                print(f"assistant: the library changed: {len(bot.corpus.documents)} "
+                      f"release(s), {len(report.embedded)} embedded, {len(report.removed)} "
+                      "removed.", file=sys.stderr, flush=True)
+
+    threading.Thread(target=run, name="library-watch", daemon=True).start()
+    return stop
+
+
 def _release_choices(bot):
     """The picker after the library changed: every release, none picked."""
     import gradio as gr
@@ -757,6 +779,8 @@ def serve(args) -> int:
         print(f"assistant: cannot listen on {host}:{port}: the port is in use or not allowed. "
               "Pick another one with --port.", file=sys.stderr)
         return 1
+    if bot.settings.watch_seconds > 0:
+        watch_library(bot, bot.settings.watch_seconds)
     if not _is_loopback(host) and not users:
         print(f"assistant: warning: {host} is reachable from other machines and no login "
               "is set (--auth-file): anyone who can reach it can use the chat.",

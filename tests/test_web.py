@@ -516,3 +516,40 @@ def test_logins_come_from_a_file_the_environment_or_the_command_line(tmp_path):
         read_users(None, str(tmp_path / "bad"), {})
     with pytest.raises(ConfigError, match="missing"):
         read_users(None, str(tmp_path / "missing"), {})
+
+
+@pytest.mark.slow
+def test_a_running_chat_answers_from_a_release_added_or_edited_behind_it(
+        corpus_copy, embedder, tmp_path):
+    from gradio_client import Client
+
+    from assistant.web import watch_library
+
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    live = Assistant(settings=settings, embedder=embedder)
+    stop = watch_library(live, 0.2)
+    question = "What did ministers agree about cod?"
+    try:
+        with serving(live) as address:
+            client = Client(address, verbose=False)
+            assert not client.predict(question=question, api_name="/ask")["answered"]
+            (corpus_copy / "fisheries.md").write_text(FISHERIES)  # as `assistant add` would
+            result = _eventually(lambda: client.predict(question=question, api_name="/ask"),
+                                 lambda r: r["answered"])
+            assert "catch limits for cod" in result["answer"]
+            (corpus_copy / "fisheries.md").write_text(FISHERIES.replace("12%", "15%"))
+            result = _eventually(lambda: client.predict(question=question, api_name="/ask"),
+                                 lambda r: "15%" in r["answer"])
+            assert result["citations"][0]["quote"].endswith("lowered by 15% from last year.")
+    finally:
+        stop.set()
+
+
+def _eventually(ask, done, seconds: float = 60.0):
+    """ask() again until done(result) or seconds pass; the last result."""
+    deadline = time.monotonic() + seconds
+    result = ask()
+    while not done(result) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        result = ask()
+    return result
