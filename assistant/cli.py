@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     index = commands.add_parser("index", parents=[common], help="build or refresh the index")
+    index.add_argument("--rebuild", action="store_true",
+                       help="set the index aside and build it anew (a damaged index)")
     index.set_defaults(run=_index)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question")
@@ -125,11 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args, progress: bool):
+def _open(args, progress: bool, rebuild: bool = False):
     from .pipeline import Assistant
 
     bar = _ProgressBar() if progress else None
-    bot = Assistant(args.corpus, args.data, progress=bar)
+    bot = Assistant(args.corpus, args.data, progress=bar, rebuild=rebuild)
     if bar:
         bar.close()
     for problem in bot.problems:
@@ -138,7 +140,7 @@ def _open(args, progress: bool):
 
 
 def _index(args) -> int:
-    bot = _open(args, progress=True)
+    bot = _open(args, progress=True, rebuild=args.rebuild)
     report = bot.sync_report
     print(
         f"{len(bot.corpus.documents)} document(s), {len(bot.corpus.passages)} passages: "

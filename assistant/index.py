@@ -9,11 +9,14 @@ that looks finished, and the next sync repairs it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -30,6 +33,43 @@ MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32
 
 class IndexUnavailable(RuntimeError):
     """The vector store cannot be reached or used."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index on disk cannot be read: rebuild it (`assistant index --rebuild`)."""
+
+
+def _guarded(method):
+    """Chroma's own errors (a damaged file, a server that went away) become one
+    sentence that says what to do, instead of a trace from deep inside Chroma."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexUnavailable:
+            raise
+        except Exception as error:
+            if not _is_store_error(error):
+                raise
+            if self.settings.chroma_url:
+                raise IndexUnavailable(_describe(self.settings, error)) from None
+            where = self.settings.data_dir / "chroma"
+            raise IndexDamaged(
+                f"The index in {where} cannot be read ({type(error).__name__}: "
+                f"{str(error)[:200]}). Rebuild it: assistant index --rebuild"
+            ) from None
+
+    return call
+
+
+def _is_store_error(error: Exception) -> bool:
+    """Whether an error comes from the vector store or its connection, not our code."""
+    import sqlite3
+
+    package = type(error).__module__.split(".")[0]
+    return isinstance(error, (sqlite3.Error, ConnectionError, TimeoutError)) or package in (
+        "chromadb", "httpx", "httpcore")
 
 
 @dataclass
@@ -67,6 +107,7 @@ def sentence_in_context(passage: Passage, number: int) -> str:
 class PassageIndex:
     """Dense vectors of passages and sentences in Chroma, via llama-index."""
 
+    @_guarded
     def __init__(self, settings, embedder: Embedder):
         self.settings = settings
         self.embedder = embedder
@@ -97,6 +138,7 @@ class PassageIndex:
             raise IndexUnavailable(_describe(self.settings, error)) from None
         return ChromaVectorStore(chroma_collection=collection)
 
+    @_guarded
     def sync(self, corpus: Corpus, progress: Progress | None = None) -> SyncReport:
         """Make the collections hold exactly the corpus; embed only what changed."""
         report = SyncReport()
@@ -144,6 +186,7 @@ class PassageIndex:
             )
         return len(new)
 
+    @_guarded
     def nearest_terms(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """For each word, the closest corpus word and its cosine similarity."""
         if not words:
@@ -158,6 +201,7 @@ class PassageIndex:
             if ids
         }
 
+    @_guarded
     def term_vectors(self, terms: list[str]) -> dict[str, list[float]]:
         """Stored vectors of corpus words (cached); words the corpus never uses are
         embedded once and cached too."""
@@ -239,11 +283,13 @@ class PassageIndex:
             if self._ours.fullmatch(name) and not name.endswith(self._live_suffix):
                 self._client.delete_collection(name)
 
+    @_guarded
     def search_passages(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
         """Nearest passages: (passage id, cosine similarity), best first; releases:
         only these document slugs (all when None)."""
         return self._search(self._passages, vector, k, releases)
 
+    @_guarded
     def search_sentences(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
         """Nearest sentences: (sentence key, cosine similarity), best first."""
         return self._search(self._sentences, vector, k, releases)
@@ -262,6 +308,7 @@ class PassageIndex:
                 hits.append((key, 1.0 - distance))
         return hits
 
+    @_guarded
     def sentence_vectors(self, keys: list[str]) -> dict[str, list[float]]:
         """Stored vectors of the given sentences (cached: they never change per id)."""
         missing = [k for k in keys if k not in self._vector_cache]
@@ -304,6 +351,20 @@ def _ids_by_document(store) -> dict[str, dict[str, set[str]]]:
         slug = key.split("#")[0]
         grouped.setdefault(slug, {}).setdefault(fingerprint, set()).add(chroma_id)
     return grouped
+
+
+def set_aside(settings) -> Path | None:
+    """Move the on-disk index out of the way (kept beside it, for a look) so the next
+    open builds a new one; None when there is none or it lives on a server."""
+    from chromadb.api.client import SharedSystemClient
+
+    path = Path(settings.data_dir) / "chroma"
+    if settings.chroma_url or not path.exists():
+        return None
+    SharedSystemClient.clear_system_cache()  # forget the open handles on the old files
+    target = path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(target)
+    return target
 
 
 def _chroma_client(settings):

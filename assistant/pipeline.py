@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -20,10 +21,12 @@ from .conversation import (
 )
 from .corpus import folder_state, load_corpus
 from .embedding import Embedder
-from .index import PassageIndex, Progress, SyncReport
+from .index import IndexDamaged, PassageIndex, Progress, SyncReport, set_aside
 from .library import record_indexed
 from .retrieval import Retrieval, Retriever, named_releases
 from .types import Reply
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -38,13 +41,29 @@ class Assistant:
         answerer: Answerer | None = None,
         embedder: Embedder | None = None,
         progress: Progress | None = None,
+        rebuild: bool = False,
     ):
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self._state = folder_state(self.settings.corpus_dir)
         self.corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
-        self.index = PassageIndex(self.settings, self.embedder)
-        self.sync_report = self.index.sync(self.corpus, progress)
+        self.notes: list[str] = []  # what was repaired on the way (shown like problems)
+        if rebuild:
+            set_aside(self.settings)
+        try:
+            self.index = PassageIndex(self.settings, self.embedder)
+            self.sync_report = self.index.sync(self.corpus, progress)
+        except IndexDamaged as error:
+            # The releases are at hand: build the index again rather than refuse to
+            # answer, and keep the damaged one for a look.
+            kept = set_aside(self.settings)
+            if kept is None:
+                raise
+            log.info("%s", error)
+            self.notes.append(f"The index could not be read; it was rebuilt from the "
+                              f"releases (the damaged copy is in {kept}).")
+            self.index = PassageIndex(self.settings, self.embedder)
+            self.sync_report = self.index.sync(self.corpus, progress)
         record_indexed(self.settings.data_dir, self.corpus, self.sync_report.embedded)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
         self.assessor = Assessor(self.corpus, self.index)
@@ -85,8 +104,9 @@ class Assistant:
 
     @property
     def problems(self) -> list[str]:
-        """Files of the corpus that could not be read (the rest were indexed)."""
-        return self.corpus.problems
+        """Files of the corpus that could not be read (the rest were indexed), and
+        what was repaired on the way."""
+        return self.corpus.problems + self.notes
 
     def _default_answerer(self) -> Answerer:
         if self.settings.answerer == "llm":

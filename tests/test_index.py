@@ -146,3 +146,37 @@ def test_another_collection_sharing_the_prefix_is_left_alone(corpus_copy, tmp_pa
     names = {getattr(c, "name", c) for c in client.list_collections()}
     assert "releases-eu-passages-0123456789" in names
     assert "releases-passages-0123456789" not in names
+
+
+def _damage(data: Path) -> None:
+    """Overwrite a third of Chroma's database with random bytes, as a bad disk would."""
+    import os
+
+    database = data / "chroma" / "chroma.sqlite3"
+    with database.open("r+b") as handle:
+        handle.seek(database.stat().st_size // 3)
+        handle.write(os.urandom(4096))
+
+
+def test_a_damaged_index_is_rebuilt_from_the_releases_and_kept_for_a_look(
+        corpus_copy, tmp_path, embedder):
+    _open(corpus_copy, tmp_path / "data", embedder)
+    _damage(tmp_path / "data")
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # open it afresh, as a new process would
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    assert any("rebuilt from the releases" in note for note in bot.problems)
+    assert list((tmp_path / "data").glob("chroma.damaged-*"))
+    assert bot.ask("When did the ministers meet?").answered
+
+
+def test_assistant_index_rebuild_starts_the_index_anew(corpus_copy, tmp_path):
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "assistant", "index", "--corpus", str(corpus_copy),
+               "--data", str(data)]
+    assert subprocess.run(command, capture_output=True, timeout=300).returncode == 0
+    rebuilt = subprocess.run([*command, "--rebuild"], capture_output=True, text=True,
+                             timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "1 embedded" in rebuilt.stdout  # everything was embedded again
