@@ -651,13 +651,15 @@ class Login:
     waits twice as long as the last (up to MAX_LOGIN_DELAY seconds), so guessing a
     password is slow while a reader who mistypes once hardly notices."""
 
-    def __init__(self, users: dict[str, str]):
+    def __init__(self, users: dict[str, str], sleep=None):
+        import asyncio
+
         self.users = users
+        self._sleep = sleep or asyncio.sleep
         self._failures: dict[str, int] = {}
 
     async def check(self, username: str, password: str) -> bool:
         """Whether the login is right; a wrong one returns only after its wait."""
-        import asyncio
         import hmac
 
         expected = self.users.get(username, "")
@@ -666,7 +668,7 @@ class Login:
             return True
         failures = self._failures[username] = self._failures.get(username, 0) + 1
         log.warning("failed login for %r (%d in a row)", username[:60], failures)
-        await asyncio.sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+        await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
         return False
 
 
