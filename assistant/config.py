@@ -36,6 +36,7 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     data_dir: Path = Path(".assistant")
     chroma_url: str = ""  # empty: Chroma on disk under data_dir
+    chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one call
     collection: str = "releases"
     embedding_model: str = ""  # empty: the packaged all-MiniLM-L6-v2
     answerer: str = ""  # "extractive" or "llm"; empty: llm when OPENAI_API_KEY is set

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import re
 import time
@@ -27,6 +28,7 @@ from .types import Document, Passage
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
 
@@ -53,6 +55,11 @@ def _guarded(method):
             if not _is_store_error(error):
                 raise
             if self.settings.chroma_url:
+                if "Timeout" in type(error).__name__:
+                    raise IndexUnavailable(
+                        f"The Chroma server at {self.settings.chroma_url} did not answer "
+                        f"within {self.settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
+                    ) from None
                 raise IndexUnavailable(_describe(self.settings, error)) from None
             where = self.settings.data_dir / "chroma"
             raise IndexDamaged(
@@ -379,8 +386,9 @@ def _chroma_client(settings):
                 f"ASSISTANT_CHROMA_URL={settings.chroma_url!r} is not a URL like "
                 "http://127.0.0.1:8000."
             )
+        _heartbeat(settings)  # Chroma's client would wait forever for a mute server
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
@@ -388,9 +396,39 @@ def _chroma_client(settings):
             )
         except Exception as error:
             raise IndexUnavailable(_describe(settings, error)) from None
+        _bound_calls(client, settings.chroma_timeout)
+        return client
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _heartbeat(settings) -> None:
+    """Ask the server whether it is there, waiting no longer than its deadline."""
+    import httpx
+
+    url = settings.chroma_url.rstrip("/") + "/api/v2/heartbeat"
+    try:
+        httpx.get(url, timeout=settings.chroma_timeout).raise_for_status()
+    except httpx.TimeoutException:
+        raise IndexUnavailable(
+            f"The Chroma server at {settings.chroma_url} did not answer within "
+            f"{settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
+        ) from None
+    except httpx.HTTPError as error:
+        raise IndexUnavailable(_describe(settings, error)) from None
+
+
+def _bound_calls(client, seconds: float) -> None:
+    """Give every call of Chroma's HTTP client a deadline: it sets none, so a frozen
+    server would hold a question until it woke up."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds, connect=min(seconds, 3.0))
+    else:  # another Chroma version: say so rather than hang silently later
+        log.warning("could not set a deadline on Chroma's HTTP calls")
 
 
 def _describe(settings, error: Exception) -> str:

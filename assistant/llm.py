@@ -8,6 +8,7 @@ extractive answer is shown with a one-line notice saying why.
 
 from __future__ import annotations
 
+import math
 import queue
 import re
 import threading
@@ -26,6 +27,9 @@ from .text import content_words
 MAX_ATTEMPTS = 3  # one try and two retries, for failures worth retrying
 BACKOFF = 0.5  # seconds before the first retry; doubles after
 CONDENSE_TOKENS = 64
+CONDENSE_SHARE = 0.4  # of a question's time budget the follow-up rewrite may use
+BREAKER_FAILURES = 3  # failures in a row after which the endpoint is left alone ...
+BREAKER_PAUSE = 60.0  # ... for this many seconds, then tried again once
 MAX_QUERY_CHARS = 300
 
 
@@ -36,6 +40,35 @@ class LLMError(RuntimeError):
         super().__init__(message)
         self.retry = retry
         self.retry_after = retry_after
+
+
+class Breaker:
+    """Remembers an endpoint that keeps failing: after BREAKER_FAILURES failures in a
+    row it is not asked for BREAKER_PAUSE seconds (every question would otherwise wait
+    out its timeout), then one question tries it again."""
+
+    def __init__(self, failures: int = BREAKER_FAILURES, pause: float = BREAKER_PAUSE,
+                 clock=time.monotonic):
+        self.failures, self.pause, self.clock = failures, pause, clock
+        self._in_a_row = 0
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def check(self, host: str) -> None:
+        """Raise LLMError while the endpoint is being left alone."""
+        with self._lock:
+            left = self._open_until - self.clock()
+            if left > 0:
+                raise LLMError(f"The model at {host} failed {self._in_a_row} times in a row; "
+                               f"it is not asked again for {left:.0f} s.")
+            if self._open_until:  # the pause is over: this question tries it once
+                self._open_until = 0.0
+
+    def record(self, ok: bool) -> None:
+        with self._lock:
+            self._in_a_row = 0 if ok else self._in_a_row + 1
+            if self._in_a_row >= self.failures:
+                self._open_until = self.clock() + self.pause
 
 
 class ChatModel:
@@ -49,6 +82,7 @@ class ChatModel:
         self.max_tokens = settings.llm_max_tokens
         self.temperature = settings.llm_temperature
         self.host = urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+        self.breaker = Breaker()
         self._client = None
 
     @property
@@ -62,9 +96,20 @@ class ChatModel:
             )
         return self._client
 
-    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
-        """Text deltas of one answer; raises LLMError. Ends with "" if cut at max tokens."""
-        deadline = time.monotonic() + self.timeout
+    def stream(self, messages: list[dict], max_tokens: int | None = None,
+               deadline: float | None = None) -> Iterator[str]:
+        """Text deltas of one answer; raises LLMError. Ends with "" if cut at max tokens.
+        deadline: a time.monotonic() the answer must be done by (default: timeout from now)."""
+        self.breaker.check(self.host)
+        deadline = min(deadline or math.inf, time.monotonic() + self.timeout)
+        try:
+            yield from self._attempts(messages, max_tokens, deadline)
+        except LLMError:
+            self.breaker.record(ok=False)
+            raise
+        self.breaker.record(ok=True)
+
+    def _attempts(self, messages, max_tokens, deadline) -> Iterator[str]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             sent_text = False
             try:
@@ -82,9 +127,10 @@ class ChatModel:
                     raise
                 time.sleep(wait)
 
-    def complete(self, messages: list[dict], max_tokens: int) -> str:
+    def complete(self, messages: list[dict], max_tokens: int,
+                 deadline: float | None = None) -> str:
         """The whole text of one short answer; raises LLMError."""
-        return "".join(self.stream(messages, max_tokens))
+        return "".join(self.stream(messages, max_tokens, deadline))
 
     def _attempt(self, messages, max_tokens: int, deadline: float) -> Iterator[str]:
         # The request runs in a thread, so a server that stalls mid-stream cannot hold the
@@ -205,8 +251,10 @@ class LLMAnswerer:
                 "condense", conversation=conversation, question=question
             )},
         ]  # fmt: skip
+        # The rewrite and the answer share one question's time budget.
+        share = time.monotonic() + CONDENSE_SHARE * self.chat.timeout
         try:
-            text = self.chat.complete(messages, CONDENSE_TOKENS)
+            text = self.chat.complete(messages, CONDENSE_TOKENS, deadline=share)
         except LLMError:
             return offline
         lines = [line.strip().strip("\"'“”") for line in text.strip().splitlines()]
@@ -255,7 +303,8 @@ class LLMAnswerer:
             return sentence if len(kept) == 1 else " " + sentence
 
         try:
-            for delta in self.chat.stream(messages):
+            budget_end = (retrieval.started or time.monotonic()) + self.chat.timeout
+            for delta in self.chat.stream(messages, deadline=budget_end):
                 if delta == "":
                     cut_at_limit = True
                     continue

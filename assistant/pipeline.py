@@ -181,6 +181,7 @@ class Assistant:
         """The passages for a checked question: follow-ups condensed, then searched in
         the chosen releases, or in those the question names by date or place."""
         timings = {} if timings is None else timings
+        asked = time.monotonic()
         mark = time.perf_counter()
         query, focus = self._condense(question, history)
         timings["condense"] = _ms(mark)
@@ -188,6 +189,7 @@ class Assistant:
         # "At the June 2023 Council" searches that release; the user's choice wins.
         named = None if releases else named_releases(focus or query, self.corpus)
         retrieval = self.retriever.retrieve(query, focus, releases or named)
+        retrieval.started = asked
         timings["retrieve"] = _ms(mark)
         return retrieval
 

@@ -29,6 +29,7 @@ class Retrieval:
     passages: list[ScoredPassage]
     # Query words the corpus never uses -> (nearest corpus word, cosine similarity).
     near_terms: dict[str, tuple[str, float]] = field(default_factory=dict)
+    started: float = 0.0  # time.monotonic() when the question was asked (its time budget)
 
 
 class Retriever:

@@ -118,6 +118,52 @@ def test_unreachable_chroma_server_is_a_clear_error(tmp_path, embedder):
         PassageIndex(settings, embedder)
 
 
+def test_a_server_that_accepts_and_never_answers_is_given_up_on_at_the_deadline(
+        tmp_path, embedder):
+    import socket
+
+    mute = socket.socket()
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(8)  # connections are accepted by the kernel, and nothing ever answers
+    settings = Settings.from_env(
+        {}, data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{mute.getsockname()[1]}",
+        chroma_timeout=1.5,
+    )
+    try:
+        with pytest.raises(IndexUnavailable, match="did not answer within 1.5 s"):
+            PassageIndex(settings, embedder)
+    finally:
+        mute.close()
+
+
+def test_a_frozen_chroma_server_costs_a_question_its_deadline_not_a_hang(tmp_path, embedder):
+    import os
+    import signal
+
+    from conftest import CORPUS
+
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    port = free_port()
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat")
+        bot = _open(CORPUS, tmp_path / "client", embedder,
+                    chroma_url=f"http://127.0.0.1:{port}", chroma_timeout=2)
+        os.kill(server.pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(IndexUnavailable, match="did not answer within 2 s"):
+                bot.ask("Which milestone was reached on the 24th of January?")
+        finally:
+            os.kill(server.pid, signal.SIGCONT)
+        assert bot.ask("When was the European Ports Alliance launched?").answered
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def _wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:

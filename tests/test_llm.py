@@ -265,6 +265,47 @@ def test_a_stalled_endpoint_never_holds_the_answer_past_the_timeout(bot, fake):
     assert reply.answered
 
 
+def test_a_hung_model_costs_one_budget_for_a_follow_up_not_two(bot, fake):
+    history = [{"role": "user", "content": "Who is Nicole de Moor?"}]
+    fake.script = [{"delay": 8, "text": ["too late"]}, {"delay": 8, "text": ["too late"]}]
+    started = time.monotonic()
+    _, reply = run(llm_bot(bot, fake.url, timeout=3), "What is her key priority?", history)
+    # The rewrite may use part of the budget and the answer the rest: about 3 s in all,
+    # where each waiting out its own timeout took 6.
+    assert time.monotonic() - started < 5
+    assert reply.query == standalone_query("What is her key priority?", history)
+    assert "did not answer within 3s" in reply.notice and reply.answered
+
+
+def test_an_endpoint_that_keeps_failing_is_left_alone_for_a_while(bot, fake):
+    fake.script = [{"status": 401}] * 3
+    assistant = llm_bot(bot, fake.url)
+    for _ in range(3):
+        _, reply = run(assistant, WHEN)
+        assert "401" in reply.notice or "key" in reply.notice.lower()
+    asked = len(fake.requests)
+    _, reply = run(assistant, WHEN)
+    assert len(fake.requests) == asked  # the fourth question did not wait for it
+    assert "failed 3 times in a row" in reply.notice and reply.answered
+
+
+def test_the_breaker_tries_again_once_the_pause_is_over():
+    from assistant.llm import Breaker, LLMError
+
+    now = [0.0]
+    breaker = Breaker(failures=2, pause=30, clock=lambda: now[0])
+    breaker.record(ok=False)
+    breaker.check("h")  # one failure: still asked
+    breaker.record(ok=False)
+    with pytest.raises(LLMError, match="not asked again for 30 s"):
+        breaker.check("h")
+    now[0] = 31.0
+    breaker.check("h")  # the pause is over: asked once more
+    breaker.record(ok=True)
+    breaker.record(ok=False)
+    breaker.check("h")  # a success started the count again
+
+
 def test_an_unreachable_endpoint_says_so(bot):
     _, reply = run(llm_bot(bot, f"http://127.0.0.1:{free_port()}/v1", timeout=3), WHEN)
     assert "Could not reach the model at 127.0.0.1" in reply.notice
