@@ -646,6 +646,47 @@ def _hint(text: str, kind: str = "info") -> str:
     return f'<p class="hint {kind}">{esc(text)}</p>' if text else '<p class="hint"></p>'
 
 
+MAX_CALL_BYTES = 2 * 1024 * 1024  # a question with its history, as JSON, fits easily
+
+
+class BodyLimit:
+    """Refuses a request whose body is larger than the route allows before a byte of
+    it is parsed: by its Content-Length, or, when it streams in without one, as soon
+    as it passes the limit. Uploads may be as large as one release file; every other
+    call (a question with its history) MAX_CALL_BYTES."""
+
+    def __init__(self, app, upload_bytes: int):
+        self.app = app
+        self.upload_bytes = upload_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        upload = scope["path"].rstrip("/").endswith("/upload")
+        limit = self.upload_bytes + 64 * 1024 if upload else MAX_CALL_BYTES  # form overhead
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > limit:
+            return await _refuse(send, int(declared), limit)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:  # no Content-Length: stop reading, as if the client left
+                return {"type": "http.disconnect"}
+            return message
+
+        return await self.app(scope, counted, send)
+
+
+async def _refuse(send, size: int, limit: int) -> None:
+    body = json.dumps({"error": f"The request is {size:,} bytes; the limit is {limit:,}."})
+    await send({"type": "http.response.start", "status": 413, "headers": [
+        (b"content-type", b"application/json"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
 class Login:
     """Checks a login against the configured users; each failed attempt on a user name
     waits twice as long as the last (up to MAX_LOGIN_DELAY seconds), so guessing a
@@ -718,6 +759,8 @@ def launch(app, host: str | None = None, port: int | None = None,
         primary_hue="indigo", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS,
         radius_size="md",
     ).set(body_background_fill="#f5f6fa", body_background_fill_dark="#f5f6fa")
+    from starlette.middleware import Middleware
+
     # A bound coroutine method: Gradio awaits only what inspect sees as a coroutine
     # function (a callable object's coroutine would be truthy, letting anyone in).
     credentials = Login(users).check if users else None
@@ -736,6 +779,8 @@ def launch(app, host: str | None = None, port: int | None = None,
         quiet=True,
         # Gradio refuses a larger upload before reading it (it takes whole kilobytes).
         max_file_size=f"{max(1, round(max_file_mb * 1024))}kb",
+        app_kwargs={"middleware": [
+            Middleware(BodyLimit, upload_bytes=int(max_file_mb * 1024 * 1024))]},
         prevent_thread_lock=not block,
     )
     return app

@@ -421,6 +421,28 @@ def test_a_duplicate_a_misnamed_and_an_oversized_upload_each_get_their_sentence(
 
 
 @pytest.mark.slow
+def test_an_oversized_request_is_refused_before_its_body_is_read(url, bot):
+    import http.client
+
+    address = urlparse(url)
+    for path in ("/gradio_api/call/ask", "/gradio_api/upload"):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(100 * 1024 * 1024))  # 100 MB announced
+        connection.endheaders(b"{" + b" " * 1024)  # ... and hardly any of it sent
+        response = connection.getresponse()
+        assert response.status == 413
+        assert "the limit is" in json.loads(response.read())["error"]
+        connection.close()
+    # An ordinary question still gets through.
+    from gradio_client import Client
+
+    assert Client(url, verbose=False).predict(
+        question="When did the ministers meet?", api_name="/ask")["answered"]
+
+
+@pytest.mark.slow
 def test_api_returns_answer_and_citations_as_data(url, bot):
     from gradio_client import Client
 
