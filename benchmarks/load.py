@@ -130,7 +130,7 @@ def main() -> None:
                     f"RSS {before:.0f} -> {rss_mb(server.pid):.0f} MB, "
                     f"{differ} answers differ from solo"
                 )
-                for q, good, answer, _ in results:
+                for _, good, answer, _ in results:
                     if not good:
                         print(f"    failed: {answer[:120]}")
                         break
