@@ -84,7 +84,12 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         if any(part.startswith(".") for part in relative.parts):
             continue
         # A link may not bring in a file from outside the corpus folder (/etc/passwd).
-        if not path.resolve().is_relative_to(inside):
+        try:
+            target = path.resolve(strict=path.is_symlink())
+        except (OSError, RuntimeError):  # a link to nothing, or a loop of links
+            problems.append(f"{path}: a link that leads nowhere (or to itself); skipped.")
+            continue
+        if not target.is_relative_to(inside):
             problems.append(f"{path}: a link to a file outside the corpus folder; skipped.")
             continue
         if not path.is_file():

@@ -76,6 +76,21 @@ def test_a_link_out_of_the_corpus_folder_is_not_read(tmp_path):
     assert any("secret.md" in p and "outside the corpus folder" in p for p in loaded.problems)
 
 
+def test_links_that_loop_or_lead_nowhere_and_pipes_are_named_and_skipped(tmp_path):
+    import os
+
+    corpus = tmp_path / "corpus"
+    _three_formats(corpus)
+    (corpus / "loop.md").symlink_to(corpus / "loop.md")
+    (corpus / "gone.md").symlink_to(tmp_path / "missing.md")
+    os.mkfifo(corpus / "pipe.txt")  # reading it would wait forever
+    loaded = load_corpus(corpus)
+    assert len(loaded.documents) == 3
+    for name, says in (("loop.md", "leads nowhere"), ("gone.md", "leads nowhere"),
+                       ("pipe.txt", "not a regular file")):
+        assert any(name in p and says in p for p in loaded.problems), (name, loaded.problems)
+
+
 def _run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=600)
