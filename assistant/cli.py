@@ -209,15 +209,25 @@ def _add(args) -> int:
                         settings.max_document_bytes)
     for message in added.refused:
         print(f"assistant: {message}", file=sys.stderr)
-    for source, name in added.copied:
-        print(f"added {source} as {settings.corpus_dir / name}")
     if not added.copied:
         print("assistant: nothing was added.", file=sys.stderr)
+        return EXIT_USAGE
+    from .corpus import load_corpus
+
+    kept, unusable = library.keep_readable(
+        settings.corpus_dir, load_corpus(settings.corpus_dir, settings.max_document_bytes),
+        added.copied)
+    for message in unusable:
+        print(f"assistant: {message} Not added.", file=sys.stderr)
+    for source, name in added.copied:
+        if name in kept:
+            print(f"added {source} as {settings.corpus_dir / name}")
+    if not kept:
         return EXIT_USAGE
     bot = _open(args, progress=True)
     print(f"{len(bot.corpus.documents)} release(s) in the library; "
           f"{len(bot.sync_report.embedded)} embedded now.")
-    return EXIT_USAGE if added.refused else 0
+    return EXIT_USAGE if added.refused or unusable else 0
 
 
 def _remove(args) -> int:
@@ -226,9 +236,10 @@ def _remove(args) -> int:
 
     settings = _settings(args)
     corpus = load_corpus(settings.corpus_dir, settings.max_document_bytes)
-    for name in library.remove(corpus, args.slugs):
+    slugs = list(dict.fromkeys(args.slugs))
+    for name in library.remove(corpus, slugs):
         print(f"removed {settings.corpus_dir / name}")
-    if len(args.slugs) == len(corpus.documents):
+    if set(slugs) >= set(corpus.slugs()):
         print("assistant: the library is now empty.", file=sys.stderr)
         return 0
     bot = _open(args, progress=False)

@@ -77,7 +77,7 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         )
     inside = folder.resolve()
     documents, passages, problems, seen, contents = [], [], [], set(), {}
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*"), key=_reading_order):
         relative = path.relative_to(folder)
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
             continue
@@ -123,6 +123,14 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         detail = " ".join(problems) or "It holds no .md, .txt, .html, .pdf or .docx file."
         raise CorpusError(f"No readable document in {folder}. {detail}")
     return Corpus(documents, passages, problems, folder)
+
+
+def _reading_order(path: Path) -> tuple:
+    """Files in name order, and of one release in several formats the text first: the
+    plain slug stays with the same file when another format of it is added."""
+    suffix = path.suffix.lower()
+    rank = DOCUMENT_SUFFIXES.index(suffix) if suffix in DOCUMENT_SUFFIXES else 99
+    return (str(path.parent), path.stem, rank, path.name)
 
 
 def folder_state(folder: Path | str) -> tuple:

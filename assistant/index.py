@@ -149,7 +149,7 @@ class PassageIndex:
     def sync(self, corpus: Corpus, progress: Progress | None = None) -> SyncReport:
         """Make the collections hold exactly the corpus; embed only what changed."""
         report = SyncReport()
-        self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
+        wanted = {d.slug: d.fingerprint for d in corpus.documents}
         present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
         by_doc: dict[str, list[Passage]] = {}
         for passage in corpus.passages:
@@ -170,13 +170,30 @@ class PassageIndex:
             report.embedded.append(document.slug)
             report.vectors_written += len(passages) + sum(len(p.sentences) for p in passages)
         for store, ids in zip((self._passages, self._sentences), present):
-            gone = [slug for slug in ids if slug not in self._fingerprints]
+            gone = [slug for slug in ids if slug not in wanted]
             for slug in gone:
                 store.client.delete(ids=[i for fp in ids[slug].values() for i in fp])
             report.removed.extend(s for s in gone if s not in report.removed)
         report.vectors_written += self._sync_terms(words, new_words, counter)
         self._drop_other_versions()
+        # Searches that name no corpus of their own use this one from now on.
+        self._fingerprints = wanted
         return report
+
+    @_guarded
+    def drop(self) -> None:
+        """Delete this setup's collections (all versions), so the next sync starts anew."""
+        for collection in self._client.list_collections():
+            name = getattr(collection, "name", collection)
+            if self._ours.fullmatch(name):
+                self._client.delete_collection(name)
+
+    def _add(self, store, nodes: list) -> None:
+        """Write nodes in the largest batches the store takes (a big release has more
+        vectors than Chroma accepts in one call)."""
+        size = max(1, self._client.get_max_batch_size() - 1)
+        for start in range(0, len(nodes), size):
+            store.add(nodes[start : start + size])
 
     def _sync_terms(self, wanted: set[str], new: list[str], counter) -> int:
         """One vector per distinct corpus word, so a question's unseen word can be
@@ -188,9 +205,8 @@ class PassageIndex:
             self._terms.client.delete(ids=gone)
         vectors = counter.embed(self.embedder, new, "vocabulary")
         if new:
-            self._terms.add(
-                [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)]
-            )
+            self._add(self._terms,
+                      [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)])
         return len(new)
 
     @_guarded
@@ -266,12 +282,10 @@ class PassageIndex:
                 metadata={"key": key, "passage_id": passage.id, "doc_slug": document.slug},
             )
 
-        self._passages.add(
-            [node(p.id, p, p.text, v) for p, v in zip(passages, passage_vectors)]
-        )
-        self._sentences.add(
-            [node(k, p, t, v) for (k, p, t), v in zip(sentences, sentence_vectors)]
-        )
+        self._add(self._passages,
+                  [node(p.id, p, p.text, v) for p, v in zip(passages, passage_vectors)])
+        self._add(self._sentences,
+                  [node(k, p, t, v) for (k, p, t), v in zip(sentences, sentence_vectors)])
         # Only now that the new version is complete does the old one go.
         for store, ids in zip((self._passages, self._sentences), present):
             old = [
@@ -291,17 +305,21 @@ class PassageIndex:
                 self._client.delete_collection(name)
 
     @_guarded
-    def search_passages(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
+    def search_passages(self, vector, k: int, releases=None,
+                        fingerprints: dict | None = None) -> list[tuple[str, float]]:
         """Nearest passages: (passage id, cosine similarity), best first; releases:
-        only these document slugs (all when None)."""
-        return self._search(self._passages, vector, k, releases)
+        only these document slugs (all when None); fingerprints: the versions the
+        asking corpus holds (slug -> fingerprint; the last synced corpus's when None)."""
+        return self._search(self._passages, vector, k, releases, fingerprints)
 
     @_guarded
-    def search_sentences(self, vector, k: int, releases=None) -> list[tuple[str, float]]:
+    def search_sentences(self, vector, k: int, releases=None,
+                         fingerprints: dict | None = None) -> list[tuple[str, float]]:
         """Nearest sentences: (sentence key, cosine similarity), best first."""
-        return self._search(self._sentences, vector, k, releases)
+        return self._search(self._sentences, vector, k, releases, fingerprints)
 
-    def _search(self, store, vector, k, releases=None) -> list[tuple[str, float]]:
+    def _search(self, store, vector, k, releases, fingerprints) -> list[tuple[str, float]]:
+        fingerprints = self._fingerprints if fingerprints is None else fingerprints
         collection = store.client
         where = {"doc_slug": {"$in": list(releases)}} if releases else None
         result = collection.query(
@@ -311,20 +329,27 @@ class PassageIndex:
         for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
             key, _, fingerprint = chroma_id.rpartition("@")
             # Skip vectors of a document version that is no longer the corpus's.
-            if self._fingerprints.get(key.split("#")[0]) == fingerprint:
+            if fingerprints.get(key.split("#")[0]) == fingerprint:
                 hits.append((key, 1.0 - distance))
         return hits
 
     @_guarded
-    def sentence_vectors(self, keys: list[str]) -> dict[str, list[float]]:
-        """Stored vectors of the given sentences (cached: they never change per id)."""
-        missing = [k for k in keys if k not in self._vector_cache]
+    def sentence_vectors(self, keys: list[str],
+                         fingerprints: dict | None = None) -> dict[str, list[float]]:
+        """Stored vectors of the given sentences, of the versions in fingerprints (the
+        last synced corpus's when None); cached per version, which never changes."""
+        fingerprints = self._fingerprints if fingerprints is None else fingerprints
+        ids = {k: f"{k}@{fingerprints[k.split('#')[0]]}" for k in keys
+               if k.split("#")[0] in fingerprints}
+        missing = [i for i in ids.values() if i not in self._vector_cache]
+        if len(self._vector_cache) + len(missing) > MAX_CACHED_TERMS:
+            self._vector_cache.clear()  # edits over a long run leave old versions behind
+            missing = list(ids.values())
         if missing:
-            ids = [f"{k}@{self._fingerprints[k.split('#')[0]]}" for k in missing]
-            got = self._sentences.client.get(ids=ids, include=["embeddings"])
+            got = self._sentences.client.get(ids=missing, include=["embeddings"])
             for chroma_id, vector in zip(got["ids"], got["embeddings"]):
-                self._vector_cache[chroma_id.rpartition("@")[0]] = list(vector)
-        return {k: self._vector_cache[k] for k in keys if k in self._vector_cache}
+                self._vector_cache[chroma_id] = list(vector)
+        return {k: self._vector_cache[i] for k, i in ids.items() if i in self._vector_cache}
 
 
 class _Counter:

@@ -39,6 +39,10 @@ def add(corpus_dir: Path, paths: list[Path], max_bytes: int) -> Added:
     known = {_digest(p): p.name for p in _files(corpus_dir)}
     result = Added()
     for path in _expand(paths, result):
+        if path.name.startswith("."):
+            result.refused.append(f"{path.name}: a hidden file (its name starts with a dot) "
+                                  "is never read; rename it.")
+            continue
         try:
             read_document(path, max_bytes)
         except UnreadableFile as error:
@@ -56,6 +60,22 @@ def add(corpus_dir: Path, paths: list[Path], max_bytes: int) -> Added:
         known[digest] = target.name
         result.copied.append((path, target.name))
     return result
+
+
+def keep_readable(corpus_dir: Path, corpus, copied: list[tuple[Path, str]]):
+    """Of the files add() just copied, the names the corpus now reads, and for each
+    other one why not (an empty release, headings only): that copy is removed."""
+    read = {d.path for d in corpus.documents}
+    kept, refused = [], []
+    for _, name in copied:
+        if name in read:
+            kept.append(name)
+            continue
+        why = next((p.split(": ", 1)[1] for p in corpus.problems
+                    if p.startswith(f"{corpus_dir / name}: ")), "nothing in it to answer from.")
+        refused.append(f"{name}: {why}")
+        (corpus_dir / name).unlink(missing_ok=True)
+    return kept, refused
 
 
 def remove(corpus, slugs: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answerability import Assessor
@@ -19,7 +20,7 @@ from .conversation import (
     split_focus,
     standalone_query,
 )
-from .corpus import folder_state, load_corpus
+from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
 from .index import IndexDamaged, PassageIndex, Progress, SyncReport, set_aside
 from .library import record_indexed
@@ -27,6 +28,17 @@ from .retrieval import Retrieval, Retriever, named_releases
 from .types import Reply
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything a question reads, built for one state of the corpus folder."""
+
+    corpus: Corpus
+    retriever: Retriever
+    assessor: Assessor
+    answerer: Answerer
+    extractive: ExtractiveAnswerer  # the offline answerer (an LLM answerer's fallback)
 
 
 class Assistant:
@@ -44,15 +56,23 @@ class Assistant:
         rebuild: bool = False,
     ):
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
-        self._state = folder_state(self.settings.corpus_dir)
-        self.corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+        self._folder = folder_state(self.settings.corpus_dir)
+        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
-        if rebuild:
-            set_aside(self.settings)
+        self.index = self._open_index(corpus, progress, rebuild)
+        record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
+        self._given_answerer = answerer
+        self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
+        self._loaded = self._load(corpus)
+
+    def _open_index(self, corpus: Corpus, progress, rebuild: bool) -> PassageIndex:
+        if rebuild and not set_aside(self.settings):
+            PassageIndex(self.settings, self.embedder).drop()  # an index on a server
         try:
-            self.index = PassageIndex(self.settings, self.embedder)
-            self.sync_report = self.index.sync(self.corpus, progress)
+            index = PassageIndex(self.settings, self.embedder)
+            self.sync_report = index.sync(corpus, progress)
+            return index
         except IndexDamaged as error:
             # The releases are at hand: build the index again rather than refuse to
             # answer, and keep the damaged one for a look.
@@ -62,44 +82,58 @@ class Assistant:
             log.info("%s", error)
             self.notes.append(f"The index could not be read; it was rebuilt from the "
                               f"releases (the damaged copy is in {kept}).")
-            self.index = PassageIndex(self.settings, self.embedder)
-            self.sync_report = self.index.sync(self.corpus, progress)
-        record_indexed(self.settings.data_dir, self.corpus, self.sync_report.embedded)
-        self.retriever = Retriever(self.corpus, self.index, self.embedder, self.settings.top_k)
-        self.assessor = Assessor(self.corpus, self.index)
+            index = PassageIndex(self.settings, self.embedder)
+            self.sync_report = index.sync(corpus, progress)
+            return index
+
+    def _load(self, corpus: Corpus) -> _Loaded:
+        """What questions read, built for one corpus."""
+        retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k)
+        assessor = Assessor(corpus, self.index)
+        extractive = ExtractiveAnswerer(corpus, assessor)
+        answerer = self._given_answerer or extractive
+        if self._given_answerer is None and self.settings.answerer == "llm":
+            from .llm import LLMAnswerer
+
+            answerer = LLMAnswerer(self.settings, corpus, self.embedder, fallback=extractive)
+        return _Loaded(corpus, retriever, assessor, answerer, extractive)
+
+    # What questions read lives in one snapshot, swapped in one step by reload().
+    corpus = property(lambda self: self._loaded.corpus)
+    retriever = property(lambda self: self._loaded.retriever)
+    assessor = property(lambda self: self._loaded.assessor)
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._loaded.answerer
+
+    @answerer.setter
+    def answerer(self, answerer: Answerer) -> None:
         self._given_answerer = answerer
-        self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
-        self.answerer = answerer or self._default_answerer()
+        self._loaded = replace(self._loaded, answerer=answerer)
 
     def reload(self, progress: Progress | None = None) -> SyncReport:
         """Read the corpus folder again and index what changed (a release added or
         removed); questions asked meanwhile are answered from the previous state."""
         with self._reloading:
-            return self._reload(progress)
-
-    def _reload(self, progress: Progress | None) -> SyncReport:
-        state = folder_state(self.settings.corpus_dir)
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
-        report = self.index.sync(corpus, progress)
-        record_indexed(self.settings.data_dir, corpus, report.embedded)
-        retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k)
-        assessor = Assessor(corpus, self.index)
-        # Swapped together, after the slow part: a question sees one state or the other.
-        self.corpus, self.retriever, self.assessor = corpus, retriever, assessor
-        self.sync_report, self._state = report, state
-        self.answerer = self._given_answerer or self._default_answerer()
-        return report
+            folder = folder_state(self.settings.corpus_dir)
+            corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+            report = self.index.sync(corpus, progress)
+            record_indexed(self.settings.data_dir, corpus, report.embedded)
+            self._loaded = self._load(corpus)
+            self.sync_report, self._folder = report, folder
+            return report
 
     def reload_if_changed(self) -> SyncReport | None:
         """Reload when a release file was added, edited or removed since the last load
         (a running server then answers from the new text); None when nothing changed."""
-        state = folder_state(self.settings.corpus_dir)
-        if state == self._state:
+        folder = folder_state(self.settings.corpus_dir)
+        if folder == self._folder:
             return None
         try:
             return self.reload()
-        except Exception:
-            self._state = state  # not tried again until the folder changes again
+        except CorpusError:
+            self._folder = folder  # the files are at fault: wait until they change again
             raise
 
     @property
@@ -108,17 +142,8 @@ class Assistant:
         what was repaired on the way."""
         return self.corpus.problems + self.notes
 
-    def _default_answerer(self) -> Answerer:
-        if self.settings.answerer == "llm":
-            from .llm import LLMAnswerer
-
-            return LLMAnswerer(
-                self.settings, self.corpus, self.embedder, fallback=self._extractive()
-            )
-        return self._extractive()
-
     def _extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.corpus, self.assessor)
+        return self._loaded.extractive
 
     @property
     def releases(self) -> list[dict]:
@@ -143,16 +168,17 @@ class Assistant:
     ) -> Iterator[str | Reply]:
         """Yield the answer's text as it is written, then the finished Reply."""
         started = time.perf_counter()
+        loaded = self._loaded  # one state for the whole question, whatever reloads meanwhile
         question = check_question(question, self.settings.max_question_chars)
         history = check_history(history)[-2 * self.settings.max_history_turns :]
-        releases = check_releases(releases, self.corpus.slugs())
+        releases = check_releases(releases, loaded.corpus.slugs())
         timings: dict[str, float] = {}
-        retrieval = self.retrieve(question, history, releases, timings)
+        retrieval = self.retrieve(question, history, releases, timings, loaded)
         query = retrieval.query
 
         mark = time.perf_counter()
         draft = None
-        for item in self.answerer.stream(question, retrieval):
+        for item in loaded.answerer.stream(question, retrieval):
             if isinstance(item, Draft):
                 draft = item
             else:
@@ -168,7 +194,7 @@ class Assistant:
             citations=draft.citations,
             passages=retrieval.passages,
             query=query,
-            backend=getattr(self.answerer, "backend", self.answerer.name),
+            backend=getattr(loaded.answerer, "backend", loaded.answerer.name),
             timings=timings,
             notice=draft.notice,
             unsupported=draft.unsupported,
@@ -176,27 +202,28 @@ class Assistant:
 
     def retrieve(
         self, question: str, history: list[dict], releases: list[str] | None = None,
-        timings: dict[str, float] | None = None,
+        timings: dict[str, float] | None = None, loaded: _Loaded | None = None,
     ) -> Retrieval:
         """The passages for a checked question: follow-ups condensed, then searched in
         the chosen releases, or in those the question names by date or place."""
+        loaded = loaded or self._loaded
         timings = {} if timings is None else timings
         asked = time.monotonic()
         mark = time.perf_counter()
-        query, focus = self._condense(question, history)
+        query, focus = self._condense(question, history, loaded.answerer)
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
         # "At the June 2023 Council" searches that release; the user's choice wins.
-        named = None if releases else named_releases(focus or query, self.corpus)
-        retrieval = self.retriever.retrieve(query, focus, releases or named)
+        named = None if releases else named_releases(focus or query, loaded.corpus)
+        retrieval = loaded.retriever.retrieve(query, focus, releases or named)
         retrieval.started = asked
         timings["retrieve"] = _ms(mark)
         return retrieval
 
-    def _condense(self, question: str, history: list[dict]) -> tuple[str, str]:
+    def _condense(self, question: str, history: list[dict], answerer) -> tuple[str, str]:
         """(search query, the question's own words when the query adds borrowed ones)."""
         focus = split_focus(question)[1]
-        condense = getattr(self.answerer, "condense", None)
+        condense = getattr(answerer, "condense", None)
         # A model is asked only when the question leans on earlier turns; its rewrite
         # stands alone.
         if condense is not None and history and needs_context(focus):

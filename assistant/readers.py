@@ -199,9 +199,12 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, str, list[str]]:
                              "run OCR on it first.")
     words = set(re.findall(r"\w+", " ".join(pages).lower()))
     lines = _page_lines(pages)
-    first_line = next(line for page in lines for line in page if line)
+    first_line = next((line for page in lines for line in page if line), "")
+    blocks = _pdf_blocks(lines, words)
+    if not first_line or not blocks:  # only page numbers and running headers
+        raise UnreadableFile(f"{path.name} has no text besides page numbers and headers.")
     # The creation date in the metadata says when the file was made, not the release.
-    return title or first_line, "", _pdf_blocks(lines, words)
+    return title or first_line, "", blocks
 
 
 def _opens_without_password(reader) -> bool:

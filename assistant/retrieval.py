@@ -44,6 +44,9 @@ class Retriever:
         self._bm25_lock = threading.Lock()
         self._idf = _sentence_idf(corpus)
         self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
+        # The versions this corpus holds: while a reload writes newer ones, this
+        # retriever still reads its own.
+        self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
 
     def retrieve(self, query: str, focus: str = "", releases: list[str] | None = None) -> Retrieval:
         """Fuse dense passage, dense sentence and BM25 rankings; score sentences.
@@ -53,8 +56,9 @@ class Retriever:
         releases: only passages of these document slugs (all when None)."""
         vector = self.embedder.query(query)
         depth = min(CANDIDATES, len(self.corpus.passages))
-        dense = self.index.search_passages(vector, depth, releases)
-        sentence_hits = self.index.search_sentences(vector, depth * 3, releases)
+        dense = self.index.search_passages(vector, depth, releases, self._fingerprints)
+        sentence_hits = self.index.search_sentences(vector, depth * 3, releases,
+                                                    self._fingerprints)
         unseen = [w for w in content_words(query) if stem(w) not in self._corpus_stems]
         near = self.index.nearest_terms(unseen) if unseen else {}
         # Word matching only sees the corpus's own words: "overhaul" searches as "reform".
@@ -110,7 +114,7 @@ class Retriever:
             for sp in passages
             for n in range(1, len(sp.passage.sentences) + 1)
         ]
-        vectors = self.index.sentence_vectors(keys)
+        vectors = self.index.sentence_vectors(keys, self._fingerprints)
         query_stems = set(content_stems(query))
         for sp in passages:
             scored: list[tuple[Span, float]] = []

@@ -433,7 +433,10 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
         try:
             if warming is not None:
                 warming.join()
-            for item in bot.stream(question, history_of(conv["turns"]), picked or None):
+            # Only the last turns matter to a follow-up; a long chat must not hit the
+            # API's limit on history.
+            recent = history_of(conv["turns"])[-2 * bot.settings.max_history_turns :]
+            for item in bot.stream(question, recent, picked or None):
                 if isinstance(item, str):
                     text += item
                     messages[-1] = {"role": "assistant", "content": render_streaming(text)}
@@ -496,14 +499,19 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
         paths = [Path(getattr(f, "name", f)) for f in files]
         with adding:
             added = library.add(bot.settings.corpus_dir, paths, bot.settings.max_document_bytes)
+            kept, unusable = [], []
             if added.copied:
                 def report(done: int, total: int, what: str) -> None:
                     progress((done, total), desc="Indexing", unit="texts")
 
                 bot.reload(report)
-        done = [f"Added {name}." for _, name in added.copied]
-        text = " ".join(done + added.refused)
-        kind = "warn" if added.refused else "ok"
+                kept, unusable = library.keep_readable(
+                    bot.settings.corpus_dir, bot.corpus, added.copied)
+                if unusable:
+                    bot.reload()  # the unusable copies are gone again
+        done = [f"Added {name}." for name in kept]
+        text = " ".join(done + added.refused + [f"{m} Not added." for m in unusable])
+        kind = "warn" if added.refused or unusable else "ok"
         return _release_choices(bot), _hint(text, kind), None
 
     def ask(question: str, history: list | None = None,
@@ -647,6 +655,7 @@ def _hint(text: str, kind: str = "info") -> str:
 
 
 MAX_CALL_BYTES = 2 * 1024 * 1024  # a question with its history, as JSON, fits easily
+MAX_UPLOAD_FILES = 10  # files of the largest size one upload may carry at once
 
 
 class BodyLimit:
@@ -663,7 +672,8 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         upload = scope["path"].rstrip("/").endswith("/upload")
-        limit = self.upload_bytes + 64 * 1024 if upload else MAX_CALL_BYTES  # form overhead
+        # Several files may come in one upload (Gradio checks each one's size itself).
+        limit = MAX_UPLOAD_FILES * self.upload_bytes + 64 * 1024 if upload else MAX_CALL_BYTES
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > limit:
             return await _refuse(send, int(declared), limit)
@@ -698,22 +708,35 @@ class Login:
         self.users = users
         self._sleep = sleep or asyncio.sleep
         self._failures: dict[str, int] = {}
+        self._locks: dict[str, object] = {}
 
     async def check(self, username: str, password: str) -> bool:
         """Whether the login is right; a wrong one returns only after its wait."""
         import hmac
 
-        expected = self.users.get(username, "")
-        if expected and hmac.compare_digest(expected.encode(), password.encode()):
-            self._failures.pop(username, None)
-            return True
-        failures = self._failures[username] = self._failures.get(username, 0) + 1
-        log.warning("failed login for %r (%d in a row)", username[:60], failures)
-        await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
-        return False
+        # One attempt at a time per name: guesses sent in parallel wait in line.
+        async with self._lock_for(username):
+            expected = self.users.get(username, "")
+            if expected and hmac.compare_digest(expected.encode(), password.encode()):
+                self._failures.pop(username, None)
+                return True
+            if len(self._failures) >= MAX_TRACKED_NAMES:  # names made up by the thousand
+                self._failures.clear()
+            failures = self._failures[username] = self._failures.get(username, 0) + 1
+            log.warning("failed login for %r (%d in a row)", username[:60], failures)
+            await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+            return False
+
+    def _lock_for(self, username: str):
+        import asyncio
+
+        if len(self._locks) >= MAX_TRACKED_NAMES:
+            self._locks = {n: lock for n, lock in self._locks.items() if lock.locked()}
+        return self._locks.setdefault(username, asyncio.Lock())
 
 
 FIRST_LOGIN_DELAY, MAX_LOGIN_DELAY = 0.25, 8.0
+MAX_TRACKED_NAMES = 10_000  # user names whose failures are remembered
 
 
 def read_users(auth: str | None = None, auth_file: str | None = None,

@@ -52,11 +52,38 @@ def test_the_same_release_in_three_formats_is_three_releases_with_their_own_slug
     _three_formats(tmp_path)
     corpus = load_corpus(tmp_path)
     assert sorted(corpus.slugs()) == [
-        "fisheries-3-4-april-2031", "fisheries-3-4-april-2031-html", "fisheries-3-4-april-2031-pdf"
+        "fisheries-3-4-april-2031", "fisheries-3-4-april-2031-docx", "fisheries-3-4-april-2031-pdf"
     ]
+    assert corpus.document("fisheries-3-4-april-2031").path.endswith(".html")
     for document in corpus.documents:
         assert ANSWER in document.text
         assert document.meta["format"] in ("html", "pdf", "docx")
+
+
+def test_adding_another_format_of_a_release_leaves_the_first_its_slug(tmp_path):
+    files = _three_formats(tmp_path / "in")
+    corpus = tmp_path / "corpus"
+    library.add(corpus, [files[1]], max_bytes=10**7)  # the PDF first
+    assert load_corpus(corpus).slugs() == ["fisheries-3-4-april-2031"]
+    library.add(corpus, [files[2]], max_bytes=10**7)  # then the Word file
+    after = load_corpus(corpus)
+    assert after.document("fisheries-3-4-april-2031").path.endswith(".pdf")
+    assert after.document("fisheries-3-4-april-2031-docx").path.endswith(".docx")
+
+
+def test_a_copied_file_with_nothing_to_answer_from_is_taken_out_again(tmp_path):
+    corpus = tmp_path / "corpus"
+    _three_formats(corpus)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "headings.md").write_text("# Title\n\n## Sub\n")
+    (inbox / ".hidden.md").write_text("Ministers met.\n")
+    added = library.add(corpus, [inbox / "headings.md", inbox / ".hidden.md"], 10**7)
+    assert any(".hidden.md" in m and "hidden" in m for m in added.refused)
+    kept, unusable = library.keep_readable(corpus, load_corpus(corpus), added.copied)
+    assert kept == [] and unusable == ["headings.md: only headings, no paragraph to answer "
+                                       "from; skipped."]
+    assert not (corpus / "headings.md").exists()
 
 
 def test_removing_an_unknown_release_names_the_known_ones(tmp_path):
@@ -125,7 +152,8 @@ def test_releases_added_as_html_pdf_and_word_answer_alike_and_survive_a_removal(
         assert text[citation["start"] : citation["end"]] == citation["quote"]
         assert citation["release"]["date"] and citation["release"]["file"]
 
-    assert _run("remove", "fisheries-3-4-april-2031-pdf", *common, cwd=tmp_path).returncode == 0
+    assert _run("remove", "fisheries-3-4-april-2031-pdf", "fisheries-3-4-april-2031-pdf",
+                *common, cwd=tmp_path).returncode == 0  # a slug named twice is removed once
     after = json.loads(_run("ask", QUESTION, "--json", *common, cwd=tmp_path).stdout)
     assert after["answered"] and ANSWER in after["text"]
     assert "fisheries-3-4-april-2031-pdf" not in {c["doc_slug"] for c in after["citations"]}

@@ -280,3 +280,19 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(UnreadableFile, match=r"^big\.txt is 2 KB, over the 1000 bytes limit"):
         read_document(path, max_bytes=1000)
     assert read_document(path, max_bytes=5000).startswith("A release.")
+
+
+def test_a_pdf_of_running_headers_and_page_numbers_only_is_refused(tmp_path):
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for number in (1, 2):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=10)
+        pdf.cell(0, 10, "CONFIDENTIAL - Council of the EU")
+        pdf.ln()
+        pdf.set_y(-20)
+        pdf.cell(0, 10, str(number))
+    path = tmp_path / "empty-pages.pdf"
+    pdf.output(str(path))
+    with pytest.raises(UnreadableFile, match="empty-pages.pdf has no text besides"):
+        read_document(path)

@@ -161,3 +161,24 @@ def test_the_cli_lists_releases_and_keeps_a_question_to_one(library, tmp_path):
     wrong = subprocess.run([*command, "ask", "What was decided?", "--release", "winter",
                             *common], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert wrong.returncode != 0 and "spring" in wrong.stderr
+
+
+@pytest.mark.slow
+def test_a_question_asked_in_the_middle_of_a_reload_is_answered_from_the_old_state(
+        library, tmp_path, embedder):
+    import shutil
+
+    from assistant.corpus import load_corpus
+
+    folder = tmp_path / "releases"
+    shutil.copytree(library, folder)
+    settings = Settings.from_env({}, corpus_dir=folder, data_dir=tmp_path / "data")
+    live = Assistant(settings=settings, embedder=embedder)
+    (folder / "autumn.md").unlink()
+    # The index already holds the new state; the questions' state is not swapped yet.
+    live.index.sync(load_corpus(folder))
+    reply = live.ask("What was decided about cod in the Baltic Sea?")
+    assert reply.answered
+    live.reload()
+    after = live.ask("What was decided about cod in the Baltic Sea?")
+    assert after.answered and {c.doc_slug for c in after.citations} == {"spring"}

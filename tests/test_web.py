@@ -425,11 +425,12 @@ def test_an_oversized_request_is_refused_before_its_body_is_read(url, bot):
     import http.client
 
     address = urlparse(url)
-    for path in ("/gradio_api/call/ask", "/gradio_api/upload"):
+    # 100 MB for a question, 1 GB for an upload (which may carry several files).
+    for path, megabytes in (("/gradio_api/call/ask", 100), ("/gradio_api/upload", 1024)):
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
         connection.putrequest("POST", path)
         connection.putheader("Content-Type", "application/json")
-        connection.putheader("Content-Length", str(100 * 1024 * 1024))  # 100 MB announced
+        connection.putheader("Content-Length", str(megabytes * 1024 * 1024))  # announced
         connection.endheaders(b"{" + b" " * 1024)  # ... and hardly any of it sent
         response = connection.getresponse()
         assert response.status == 413
