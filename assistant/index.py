@@ -31,6 +31,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
+CHECKPOINT = 512  # texts embedded and stored together: what a killed indexing run loses
 
 
 class IndexUnavailable(RuntimeError):
@@ -157,7 +158,10 @@ class PassageIndex:
         stale = [d for d in corpus.documents if not self._complete(d, by_doc, present)]
         words = vocabulary(corpus)
         new_words = sorted(words - set(self._terms.client.get(include=[])["ids"]))
-        total = len(new_words) + sum(
+        done_before = sum(  # stored by an earlier run that was stopped mid-document
+            len(ids.get(d.slug, {}).get(d.fingerprint, ())) for d in stale for ids in present
+        )
+        total = len(new_words) - done_before + sum(
             len(p.sentences) + 1 for d in stale for p in by_doc.get(d.slug, ())
         )
         counter = _Counter(total, progress)
@@ -257,35 +261,32 @@ class PassageIndex:
         return have_p == want_p and have_s == want_s and not others
 
     def _write(self, document: Document, passages: list[Passage], present, counter) -> None:
+        """Embed and store what the document's current version still lacks, a batch at
+        a time: each stored batch is a checkpoint, so a killed run resumes where it
+        stopped instead of starting the document over."""
         from llama_index.core.schema import TextNode
 
-        # A partial earlier attempt at this very version is cleared first.
-        for store, ids in zip((self._passages, self._sentences), present):
-            partial = ids.get(document.slug, {}).get(document.fingerprint)
-            if partial:
-                store.client.delete(ids=sorted(partial))
+        have = [ids.get(document.slug, {}).get(document.fingerprint, set()) for ids in present]
         sentences = [
             (sentence_key(p, n), p, sentence_in_context(p, n))
             for p in passages
             for n in range(1, len(p.sentences) + 1)
         ]
-        passage_vectors = counter.embed(self.embedder, [p.text for p in passages], document.slug)
-        sentence_vectors = counter.embed(
-            self.embedder, [text for _, _, text in sentences], document.slug
-        )
-
-        def node(key: str, passage: Passage, text: str, vector) -> TextNode:
-            return TextNode(
-                id_=_chroma_id(key, document),
-                text=text,
-                embedding=vector,
-                metadata={"key": key, "passage_id": passage.id, "doc_slug": document.slug},
-            )
-
-        self._add(self._passages,
-                  [node(p.id, p, p.text, v) for p, v in zip(passages, passage_vectors)])
-        self._add(self._sentences,
-                  [node(k, p, t, v) for (k, p, t), v in zip(sentences, sentence_vectors)])
+        work = [
+            (self._passages, [(p.id, p, p.text) for p in passages], have[0]),
+            (self._sentences, sentences, have[1]),
+        ]
+        for store, items, stored in work:
+            todo = [item for item in items if _chroma_id(item[0], document) not in stored]
+            for start in range(0, len(todo), CHECKPOINT):
+                batch = todo[start : start + CHECKPOINT]
+                vectors = counter.embed(self.embedder, [t for _, _, t in batch], document.slug)
+                self._add(store, [
+                    TextNode(id_=_chroma_id(key, document), text=text, embedding=vector,
+                             metadata={"key": key, "passage_id": passage.id,
+                                       "doc_slug": document.slug})
+                    for (key, passage, text), vector in zip(batch, vectors)
+                ])
         # Only now that the new version is complete does the old one go.
         for store, ids in zip((self._passages, self._sentences), present):
             old = [

@@ -81,6 +81,33 @@ def test_an_interrupted_write_is_repaired_on_next_open(
     assert reply.answered and "ten priority actions" in reply.text
 
 
+def test_a_killed_indexing_run_resumes_inside_the_document(
+    corpus_copy, tmp_path, embedder, monkeypatch
+):
+    from assistant import index as index_module
+
+    monkeypatch.setattr(index_module, "CHECKPOINT", 4)  # small batches: many checkpoints
+    stored: list[int] = []
+    real_many = embedder.many
+
+    def killed_after_five_batches(texts):
+        if len(stored) == 5:
+            raise KeyboardInterrupt
+        stored.append(len(texts))
+        return real_many(texts)
+
+    monkeypatch.setattr(embedder, "many", killed_after_five_batches)
+    with pytest.raises(KeyboardInterrupt):
+        _open(corpus_copy, tmp_path / "data", embedder)
+    monkeypatch.setattr(embedder, "many", real_many)
+    before = embedder.texts_embedded
+    bot = _open(corpus_copy, tmp_path / "data", embedder)
+    document_texts = sum(len(p.sentences) + 1 for p in bot.corpus.passages)
+    resumed = embedder.texts_embedded - before - len(index_module.vocabulary(bot.corpus))
+    assert resumed == document_texts - sum(stored)  # the five stored batches were kept
+    assert bot.ask("How many priority actions have been identified?").answered
+
+
 def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder):
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which(
         "chroma"
