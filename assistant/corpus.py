@@ -57,6 +57,12 @@ class Corpus:
         """Whether a passage with this id exists."""
         return passage_id in self._by_id
 
+    def subset(self, slugs: set[str]) -> Corpus:
+        """The same corpus with only these documents."""
+        return Corpus([d for d in self.documents if d.slug in slugs],
+                      [p for p in self.passages if p.doc_slug in slugs],
+                      self.problems, self.folder)
+
     def document(self, slug: str) -> Document:
         """The document with this slug."""
         return self._by_slug[slug]

@@ -184,6 +184,10 @@ class PassageIndex:
         self._fingerprints = wanted
         return report
 
+    def use(self, corpus: Corpus) -> None:
+        """Answer for this corpus's versions without a sync (all of them are stored)."""
+        self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
+
     @_guarded
     def drop(self) -> None:
         """Delete this setup's collections (all versions), so the next sync starts anew."""
@@ -245,7 +249,17 @@ class PassageIndex:
                 self._term_cache[term] = np.asarray(vector, dtype=np.float32)
         return {t: self._term_cache[t] for t in terms}
 
-    def _complete(self, document: Document, by_doc, present) -> bool:
+    @_guarded
+    def ready(self, corpus: Corpus) -> set[str]:
+        """The documents whose current version is stored whole (servable before a sync)."""
+        present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
+        by_doc: dict[str, list[Passage]] = {}
+        for passage in corpus.passages:
+            by_doc.setdefault(passage.doc_slug, []).append(passage)
+        return {d.slug for d in corpus.documents
+                if self._complete(d, by_doc, present, old_versions_ok=True)}
+
+    def _complete(self, document: Document, by_doc, present, old_versions_ok=False) -> bool:
         passages = by_doc.get(document.slug, [])
         want_p = {_chroma_id(p.id, document) for p in passages}
         want_s = {
@@ -258,7 +272,7 @@ class PassageIndex:
         others = [
             fp for ids in present for fp in ids.get(document.slug, {}) if fp != document.fingerprint
         ]
-        return have_p == want_p and have_s == want_s and not others
+        return have_p == want_p and have_s == want_s and (old_versions_ok or not others)
 
     def _write(self, document: Document, passages: list[Passage], present, counter) -> None:
         """Embed and store what the document's current version still lacks, a batch at

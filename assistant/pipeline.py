@@ -54,13 +54,32 @@ class Assistant:
         embedder: Embedder | None = None,
         progress: Progress | None = None,
         rebuild: bool = False,
+        serve_while_indexing: bool = False,
     ):
+        """serve_while_indexing: when some releases are indexed and others are not (new,
+        edited, or a run was stopped), answer from those now and leave the rest in
+        .pending for reload() (which `assistant web` runs in the background)."""
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self._folder = folder_state(self.settings.corpus_dir)
         corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
-        self.index = self._open_index(corpus, progress, rebuild)
+        self.pending: list[str] = []  # releases not indexed yet (serve_while_indexing)
+        ready = set()
+        if serve_while_indexing and not rebuild:
+            try:
+                self.index = PassageIndex(self.settings, self.embedder)
+                ready = self.index.ready(corpus)
+            except IndexDamaged:
+                pass  # repaired below, as on any start
+        if ready and len(ready) < len(corpus.documents):
+            self.pending = [s for s in corpus.slugs() if s not in ready]
+            corpus = corpus.subset(ready)
+            self.index.use(corpus)
+            self.sync_report = SyncReport(reused=sorted(ready))
+            self._folder = ()  # the folder is not all in: the next reload_if_changed runs
+        else:
+            self.index = self._open_index(corpus, progress, rebuild)
         record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
         self._given_answerer = answerer
         self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
@@ -116,25 +135,28 @@ class Assistant:
         """Read the corpus folder again and index what changed (a release added or
         removed); questions asked meanwhile are answered from the previous state."""
         with self._reloading:
-            folder = folder_state(self.settings.corpus_dir)
-            corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
-            report = self.index.sync(corpus, progress)
-            record_indexed(self.settings.data_dir, corpus, report.embedded)
-            self._loaded = self._load(corpus)
-            self.sync_report, self._folder = report, folder
-            return report
+            return self._reload(folder_state(self.settings.corpus_dir), progress)
 
     def reload_if_changed(self) -> SyncReport | None:
         """Reload when a release file was added, edited or removed since the last load
         (a running server then answers from the new text); None when nothing changed."""
-        folder = folder_state(self.settings.corpus_dir)
-        if folder == self._folder:
-            return None
-        try:
-            return self.reload()
-        except CorpusError:
-            self._folder = folder  # the files are at fault: wait until they change again
-            raise
+        with self._reloading:  # (a reload that was running meanwhile may have seen it)
+            folder = folder_state(self.settings.corpus_dir)
+            if folder == self._folder:
+                return None
+            try:
+                return self._reload(folder, None)
+            except CorpusError:
+                self._folder = folder  # the files are at fault: wait until they change
+                raise
+
+    def _reload(self, folder: tuple, progress: Progress | None) -> SyncReport:
+        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+        report = self.index.sync(corpus, progress)
+        record_indexed(self.settings.data_dir, corpus, report.embedded)
+        self._loaded = self._load(corpus)
+        self.sync_report, self._folder, self.pending = report, folder, []
+        return report
 
     @property
     def problems(self) -> list[str]:

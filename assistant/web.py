@@ -609,9 +609,29 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
         if uploads:
             upload.upload(add_files, upload, [picker, notice, upload],
                           concurrency_limit=1, **private)
+        # Each page load says whether some releases are still being indexed.
+        app.load(lambda: _hint(_indexing_note(bot)), None, notice, **private)
         gr.api(ask, api_name="ask")
     app.queue(default_concurrency_limit=4)
     return app
+
+
+def _indexing_note(bot) -> str:
+    if not bot.pending:
+        return ""
+    return (f"{len(bot.pending)} release(s) are still being indexed; answers come from the "
+            f"{len(bot.corpus.documents)} indexed so far.")
+
+
+def _catch_up(bot) -> None:
+    """Index the releases the chat started without, then answer from all of them."""
+    try:
+        report = bot.reload()
+    except Exception as error:  # keep serving what is indexed
+        log.error("indexing the remaining releases failed: %s", error)
+        return
+    print(f"assistant: all {len(bot.corpus.documents)} releases are indexed "
+          f"({len(report.embedded)} embedded).", file=sys.stderr, flush=True)
 
 
 def watch_library(bot, every: float) -> threading.Event:
@@ -829,9 +849,15 @@ def serve(args) -> int:
         print("assistant: note: a password on the command line is visible to anyone who "
               "can list processes; prefer --auth-file or ASSISTANT_AUTH.", file=sys.stderr)
     print("assistant: loading the release and the index…", file=sys.stderr, flush=True)
-    bot = Assistant(args.corpus, args.data)
+    bot = Assistant(args.corpus, args.data, serve_while_indexing=True)
     for problem in bot.problems:
         print(f"assistant: {problem}", file=sys.stderr)
+    if bot.pending:
+        print(f"assistant: answering from the {len(bot.corpus.documents)} release(s) already "
+              f"indexed while {len(bot.pending)} more are indexed: "
+              f"{', '.join(bot.pending[:5])}{' …' if len(bot.pending) > 5 else ''}",
+              file=sys.stderr, flush=True)
+        threading.Thread(target=_catch_up, args=(bot,), daemon=True).start()
     # Load the models while the page starts, not on the first question. Gradio is
     # imported first: two threads importing overlapping packages can deadlock.
     import gradio  # noqa: F401

@@ -253,3 +253,20 @@ def test_assistant_index_rebuild_starts_the_index_anew(corpus_copy, tmp_path):
                              timeout=300)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "1 embedded" in rebuilt.stdout  # everything was embedded again
+
+
+def test_the_chat_can_answer_from_the_indexed_releases_while_the_rest_are_indexed(
+        corpus_copy, tmp_path, embedder):
+    _open(corpus_copy, tmp_path / "data", embedder)  # the January release is indexed
+    (corpus_copy / "ports.md").write_text(
+        "---\ntitle: Ports release\n---\nThe harbour of Zeebrugge joined the alliance.\n"
+    )
+    settings = Settings.from_env({}, corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    before = embedder.texts_embedded
+    bot = Assistant(settings=settings, embedder=embedder, serve_while_indexing=True)
+    assert embedder.texts_embedded == before  # nothing was embedded before serving
+    assert bot.pending == ["ports"] and bot.corpus.slugs() == ["informal-jha-council-25-january"]
+    assert bot.ask("When did the ministers meet?").answered
+    bot.reload()  # what `assistant web` runs in the background
+    assert bot.pending == [] and "ports" in bot.corpus.slugs()
+    assert "Zeebrugge" in bot.ask("Which harbour joined the alliance?").text
