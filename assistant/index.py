@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,7 +120,8 @@ class PassageIndex:
     def __init__(self, settings, embedder: Embedder):
         self.settings = settings
         self.embedder = embedder
-        self._client = _chroma_client(settings)
+        # (read_only_copy: where a read-only index was copied to be opened, or None)
+        self._client, self.read_only_copy = _chroma_client(settings)
         key = hashlib.sha256(
             f"{embedder.model_id}|{SPLITTER_VERSION}".encode()
         ).hexdigest()[:10]
@@ -437,10 +439,35 @@ def _chroma_client(settings):
         except Exception as error:
             raise IndexUnavailable(_describe(settings, error)) from None
         _bound_calls(client, settings.chroma_timeout)
-        return client
-    path = settings.data_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return client, None
+    path, copy = settings.data_dir / "chroma", None
+    if path.is_dir() and not _writable(path):
+        path = copy = _working_copy(path)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings), copy
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _working_copy(path: Path) -> Path:
+    """A temporary copy of a read-only index (a read-only mount, another user's
+    folder) that Chroma may open for writing; removed when the process ends."""
+    import atexit
+    import shutil
+
+    scratch = Path(tempfile.mkdtemp(prefix="assistant-index-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    copy = scratch / "chroma"
+    shutil.copytree(path, copy)
+    log.info("%s is read-only: answering from a copy of its index in %s", path, copy)
+    return copy
 
 
 def _heartbeat(settings) -> None:

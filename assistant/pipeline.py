@@ -80,6 +80,10 @@ class Assistant:
             self._folder = ()  # the folder is not all in: the next reload_if_changed runs
         else:
             self.index = self._open_index(corpus, progress, rebuild)
+        if self.index.read_only_copy:
+            self.notes.append(
+                f"{self.settings.data_dir} is read-only: answering from a copy of its index "
+                "(what changes is not saved).")
         record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
         self._given_answerer = answerer
         self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time

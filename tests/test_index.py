@@ -270,3 +270,24 @@ def test_the_chat_can_answer_from_the_indexed_releases_while_the_rest_are_indexe
     bot.reload()  # what `assistant web` runs in the background
     assert bot.pending == [] and "ports" in bot.corpus.slugs()
     assert "Zeebrugge" in bot.ask("Which harbour joined the alliance?").text
+
+
+def test_a_read_only_data_folder_with_a_complete_index_is_served(corpus_copy, tmp_path, embedder):
+    _open(corpus_copy, tmp_path / "data", embedder)
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(tmp_path / "data"), str(read_only)],
+                             capture_output=True).returncode == 0
+    if not mounted or subprocess.run(["mount", "-o", "remount,bind,ro", str(read_only)],
+                                     capture_output=True).returncode != 0:
+        if mounted:
+            subprocess.run(["umount", str(read_only)])
+        pytest.skip("a read-only bind mount needs root (CI runs as root)")
+    try:
+        before = embedder.texts_embedded
+        bot = _open(corpus_copy, read_only, embedder)
+        assert any("read-only" in note for note in bot.problems)
+        assert embedder.texts_embedded == before  # the index was read, not rebuilt
+        assert bot.ask("When did the ministers meet?").answered
+    finally:
+        subprocess.run(["umount", str(read_only)])
