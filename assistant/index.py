@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .breaker import Breaker
 from .corpus import SPLITTER_VERSION, Corpus, vocabulary
 from .embedding import Embedder
 from .types import Document, Passage
@@ -32,6 +33,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
+SERVER_FAILURES, SERVER_PAUSE = 2, 30.0  # a failing Chroma server: failures, then rest (s)
 CHECKPOINT = 512  # texts embedded and stored together: what a killed indexing run loses
 
 
@@ -49,25 +51,40 @@ def _guarded(method):
 
     @functools.wraps(method)
     def call(self, *args, **kwargs):
+        # (While __init__ runs, the settings are still its argument.)
+        settings = getattr(self, "settings", None) or (args[0] if args else kwargs["settings"])
+        server = settings.chroma_url
+        breaker = getattr(self, "breaker", None)
+        if server and breaker and (resting := breaker.resting()):
+            raise IndexUnavailable(
+                f"The Chroma server at {server} failed {breaker.in_a_row} times in a row; "
+                f"it is tried again in {resting:.0f} s.")
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
         except IndexUnavailable:
+            if breaker:
+                breaker.record(ok=False)
             raise
         except Exception as error:
             if not _is_store_error(error):
                 raise
-            if self.settings.chroma_url:
+            if server and breaker:
+                breaker.record(ok=False)
+            if server:
                 if "Timeout" in type(error).__name__:
                     raise IndexUnavailable(
-                        f"The Chroma server at {self.settings.chroma_url} did not answer "
-                        f"within {self.settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
+                        f"The Chroma server at {settings.chroma_url} did not answer "
+                        f"within {settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
                     ) from None
-                raise IndexUnavailable(_describe(self.settings, error)) from None
-            where = self.settings.data_dir / "chroma"
+                raise IndexUnavailable(_describe(settings, error)) from None
+            where = settings.data_dir / "chroma"
             raise IndexDamaged(
                 f"The index in {where} cannot be read ({type(error).__name__}: "
                 f"{str(error)[:200]}). Rebuild it: assistant index --rebuild"
             ) from None
+        if breaker:
+            breaker.record(ok=True)
+        return result
 
     return call
 
@@ -120,6 +137,9 @@ class PassageIndex:
     def __init__(self, settings, embedder: Embedder):
         self.settings = settings
         self.embedder = embedder
+        # A Chroma server that keeps failing is left alone for a while: each question
+        # would otherwise wait out the deadline again.
+        self.breaker = Breaker(SERVER_FAILURES, SERVER_PAUSE)
         # (read_only_copy: where a read-only index was copied to be opened, or None)
         self._client, self.read_only_copy = _chroma_client(settings)
         key = hashlib.sha256(

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 from .answering import ABSTAIN_TEXT, Draft, citation_for
+from .breaker import Breaker
 from .conversation import needs_context, split_focus, standalone_query
 from .facts import KIND_NOUNS, asked_kind, new_facts
 from .guard import Claim, Guard, split_claims
@@ -42,35 +43,6 @@ class LLMError(RuntimeError):
         self.retry_after = retry_after
 
 
-class Breaker:
-    """Remembers an endpoint that keeps failing: after BREAKER_FAILURES failures in a
-    row it is not asked for BREAKER_PAUSE seconds (every question would otherwise wait
-    out its timeout), then one question tries it again."""
-
-    def __init__(self, failures: int = BREAKER_FAILURES, pause: float = BREAKER_PAUSE,
-                 clock=time.monotonic):
-        self.failures, self.pause, self.clock = failures, pause, clock
-        self._in_a_row = 0
-        self._open_until = 0.0
-        self._lock = threading.Lock()
-
-    def check(self, host: str) -> None:
-        """Raise LLMError while the endpoint is being left alone."""
-        with self._lock:
-            left = self._open_until - self.clock()
-            if left > 0:
-                raise LLMError(f"The model at {host} failed {self._in_a_row} times in a row; "
-                               f"it is not asked again for {left:.0f} s.")
-            if self._open_until:  # the pause is over: this question tries it once
-                self._open_until = 0.0
-
-    def record(self, ok: bool) -> None:
-        with self._lock:
-            self._in_a_row = 0 if ok else self._in_a_row + 1
-            if self._in_a_row >= self.failures:
-                self._open_until = self.clock() + self.pause
-
-
 class ChatModel:
     """One OpenAI-compatible chat endpoint: streaming with a hard deadline and retries."""
 
@@ -82,7 +54,7 @@ class ChatModel:
         self.max_tokens = settings.llm_max_tokens
         self.temperature = settings.llm_temperature
         self.host = urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
-        self.breaker = Breaker()
+        self.breaker = Breaker(BREAKER_FAILURES, BREAKER_PAUSE)
         self._client = None
 
     @property
@@ -100,7 +72,9 @@ class ChatModel:
                deadline: float | None = None) -> Iterator[str]:
         """Text deltas of one answer; raises LLMError. Ends with "" if cut at max tokens.
         deadline: a time.monotonic() the answer must be done by (default: timeout from now)."""
-        self.breaker.check(self.host)
+        if resting := self.breaker.resting():
+            raise LLMError(f"The model at {self.host} failed {self.breaker.in_a_row} times in "
+                           f"a row; it is not asked again for {resting:.0f} s.")
         deadline = min(deadline or math.inf, time.monotonic() + self.timeout)
         try:
             yield from self._attempts(messages, max_tokens, deadline)
