@@ -717,6 +717,41 @@ async def _refuse(send, size: int, limit: int) -> None:
     await send({"type": "http.response.body", "body": body.encode()})
 
 
+class LoginThrottle:
+    """Slows failed logins per client address: each failure in a row makes that
+    client's next attempt wait twice as long (0.25 s up to MAX_LOGIN_DELAY), whatever
+    user name it tries; a success clears it."""
+
+    def __init__(self, app, sleep=None):
+        import asyncio
+
+        self.app = app
+        self._sleep = sleep or asyncio.sleep
+        self._failures: dict[str, int] = {}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].rstrip("/").endswith("/login") \
+                or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("?", 0))[0]
+        if failures := self._failures.get(client, 0):
+            await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+        status = {}
+
+        async def noted(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, noted)
+        if status.get("code") == 200:
+            self._failures.pop(client, None)
+        elif status.get("code", 0) >= 400:
+            if len(self._failures) >= MAX_TRACKED_NAMES:
+                self._failures.clear()
+            self._failures[client] = failures + 1
+
+
 class Login:
     """Checks a login against the configured users; each failed attempt on a user name
     waits twice as long as the last (up to MAX_LOGIN_DELAY seconds), so guessing a
@@ -756,7 +791,7 @@ class Login:
 
 
 FIRST_LOGIN_DELAY, MAX_LOGIN_DELAY = 0.25, 8.0
-MAX_TRACKED_NAMES = 10_000  # user names whose failures are remembered
+MAX_TRACKED_NAMES = 10_000  # user names (or client addresses) whose failures are remembered
 
 
 def read_users(auth: str | None = None, auth_file: str | None = None,
@@ -823,7 +858,8 @@ def launch(app, host: str | None = None, port: int | None = None,
         # Gradio refuses a larger upload before reading it (it takes whole kilobytes).
         max_file_size=f"{max(1, round(max_file_mb * 1024))}kb",
         app_kwargs={"middleware": [
-            Middleware(BodyLimit, upload_bytes=int(max_file_mb * 1024 * 1024))]},
+            Middleware(BodyLimit, upload_bytes=int(max_file_mb * 1024 * 1024)),
+            Middleware(LoginThrottle)]},
         prevent_thread_lock=not block,
     )
     return app

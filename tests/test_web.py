@@ -527,6 +527,45 @@ def test_each_failed_login_on_a_name_waits_longer_and_a_success_resets():
     assert waits == [0.25, 0.5, 1.0, 0.25, 0.25]
 
 
+def test_failed_logins_are_slowed_per_client_whatever_the_name(tmp_path):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.web import LoginThrottle
+
+    waits = []
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    def login_page(outcomes):
+        async def app(scope, receive, send):
+            await send({"type": "http.response.start", "status": outcomes.pop(0),
+                        "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+        return app
+
+    async def attempt(throttle, client):
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):
+            pass
+
+        scope = {"type": "http", "path": "/login", "method": "POST", "client": (client, 1)}
+        await throttle(scope, receive, send)
+
+    outcomes = [400, 400, 400, 400, 200, 400]
+    throttle = LoginThrottle(login_page(outcomes), sleep=record)
+    clients = ["10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1"]
+    with ThreadPoolExecutor(1) as pool:  # (an event loop of its own)
+        for client in clients:
+            pool.submit(asyncio.run, attempt(throttle, client)).result()
+    # 10.0.0.1 waits before its 2nd and 3rd tries and before the one that succeeds;
+    # the other client starts with no wait; after a success there is none.
+    assert waits == [0.25, 0.5, 1.0]
+
+
 def test_logins_come_from_a_file_the_environment_or_the_command_line(tmp_path):
     from assistant.config import ConfigError
     from assistant.web import read_users
