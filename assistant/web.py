@@ -409,6 +409,7 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
     import gradio as gr
 
     from .conversation import QuestionError, check_question
+    from .index import IndexUnavailable
 
     corpus = bot.corpus
     titles = ", ".join(d.title for d in corpus.documents[:2])
@@ -447,7 +448,7 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
             messages[-1] = {"role": "assistant", "content": render_answer(turn, index)}
         except Exception as error:  # the page must keep serving whatever the core does
             log.exception("answering %r failed", question[:200])
-            if isinstance(error, QuestionError):
+            if isinstance(error, (QuestionError, IndexUnavailable)):  # already one sentence
                 content = render_error(error)
             else:
                 content = render_error(RuntimeError(f"{type(error).__name__}: {error}"))
@@ -522,7 +523,7 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
             warming.join()
         try:
             reply = bot.ask(question, history or None, releases or None)
-        except QuestionError as error:
+        except (QuestionError, IndexUnavailable) as error:
             raise gr.Error(str(error)) from None
         except Exception as error:  # a readable message for the client, the trace in the log
             log.exception("API question %r failed", str(question)[:200])
