@@ -188,16 +188,20 @@ class Assessor:
                             for c in chosen):
             chosen += self._kind_nearby(kind, asked, chosen[0], same)
         releases = [best_slug]
+
+        def said(c: Candidate) -> str:
+            return " ".join(c[0].passage.sentence_text(c[1]).split())
+
+        # The same sentence in another release (a copy, boilerplate) adds nothing.
+        quoted = {said(c) for c in chosen}
         for cand in candidates[1:]:
             slug = cand[0].passage.doc_slug
             if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
                 break
-            said = {" ".join(c[0].passage.sentence_text(c[1]).split()) for c in chosen}
-            # The same sentence in another release (a copy, boilerplate) adds nothing.
-            repeated = " ".join(cand[0].passage.sentence_text(cand[1]).split()) in said
-            if slug not in releases and may_join(cand) and not repeated:
+            if slug not in releases and may_join(cand) and said(cand) not in quoted:
                 releases.append(slug)
                 chosen.append(cand)
+                quoted.add(said(cand))
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 

@@ -163,6 +163,7 @@ KIND_OF_NOUN = {
 _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 
 
+@lru_cache(maxsize=4096)  # several stages ask it of one question; it runs the tagger
 def asked_kind(question: str) -> str:
     """The kind of fact the question asks for ("date", "place", ...), or ""."""
     match = _QUESTION_WORD.search(question)

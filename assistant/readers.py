@@ -80,13 +80,15 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return _as_text(path, expected, title, when, blocks)
 
 
+_WRITTEN_DATE = re.compile(rf"\b(\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?) "
+                           rf"({'|'.join(calendar.month_name[1:])}) ((?:19|20)\d\d)\b")
+
+
 def _date_in_opening(title: str, blocks: list[str]) -> str:
     """The date a release states at its top, in its title or dateline
     ("Valletta, 3-4 April 2031"), or ""."""
-    pattern = rf"\b(\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?) ({'|'.join(calendar.month_name[1:])}) " \
-              r"((?:19|20)\d\d)\b"
     for line in [title, *blocks[:3]]:
-        if match := re.search(pattern, line):
+        if match := _WRITTEN_DATE.search(line):
             return " ".join(match.groups())
     return ""
 

@@ -155,10 +155,12 @@ def named_releases(question: str, corpus: Corpus) -> list[str] | None:
     def asked(labels):
         return {w for f in facts if f.label in labels for w in words(f.text) if w not in STOPWORDS}
 
+    tries = [w for w in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS),
+                         asked(_PLACE_LABELS)) if w]
+    if not tries:  # most questions name no meeting: no header is read
+        return None
     headers = {d.slug: set(words(_header_text(d, corpus))) for d in corpus.documents}
-    for wanted in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS), asked(_PLACE_LABELS)):
-        if not wanted:
-            continue
+    for wanted in tries:
         named = [slug for slug, header in headers.items() if wanted <= header]
         if 0 < len(named) < len(corpus.documents):
             return named

@@ -582,7 +582,7 @@ def build_app(bot, warming: threading.Thread | None = None, uploads: bool = True
             with gr.Column(scale=2, min_width=320, elem_id="side"):
                 # With several releases, the reader may keep a question to some of them.
                 picker = gr.Dropdown(
-                    choices=[(f"{d.title} ({d.slug})", d.slug) for d in corpus.documents],
+                    choices=_release_options(corpus.documents),
                     value=[], multiselect=True, label="Search in",
                     info="All releases when none is picked.", elem_id="releases",
                     visible=len(corpus.documents) > 1,
@@ -657,12 +657,17 @@ def watch_library(bot, every: float) -> threading.Event:
     return stop
 
 
+def _release_options(documents) -> list[tuple[str, str]]:
+    """The picker's options: (what the reader sees, the slug it stands for)."""
+    return [(f"{d.title} ({d.slug})", d.slug) for d in documents]
+
+
 def _release_choices(bot):
     """The picker after the library changed: every release, none picked."""
     import gradio as gr
 
     documents = bot.corpus.documents
-    return gr.Dropdown(choices=[(f"{d.title} ({d.slug})", d.slug) for d in documents],
+    return gr.Dropdown(choices=_release_options(documents),
                        value=[], visible=len(documents) > 1)
 
 
@@ -736,7 +741,7 @@ class LoginThrottle:
             return await self.app(scope, receive, send)
         client = (scope.get("client") or ("?", 0))[0]
         if failures := self._failures.get(client, 0):
-            await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+            await self._sleep(_login_wait(failures))
         status = {}
 
         async def noted(message):
@@ -780,7 +785,7 @@ class Login:
                 self._failures.clear()
             failures = self._failures[username] = self._failures.get(username, 0) + 1
             log.warning("failed login for %r (%d in a row)", username[:60], failures)
-            await self._sleep(min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1)))
+            await self._sleep(_login_wait(failures))
             return False
 
     def _lock_for(self, username: str):
@@ -792,6 +797,11 @@ class Login:
 
 
 FIRST_LOGIN_DELAY, MAX_LOGIN_DELAY = 0.25, 8.0
+
+
+def _login_wait(failures: int) -> float:
+    """Seconds before the next attempt after this many failures in a row."""
+    return min(MAX_LOGIN_DELAY, FIRST_LOGIN_DELAY * 2 ** (failures - 1))
 MAX_TRACKED_NAMES = 10_000  # user names (or client addresses) whose failures are remembered
 
 
