@@ -71,6 +71,10 @@ class Citation:
     # What the release says about itself: title, date, place, meeting, file.
     release: dict = field(default_factory=dict)
 
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form."""
+        return asdict(self)
+
 
 @dataclass
 class Reply:
@@ -93,12 +97,41 @@ class Reply:
         return [] if self.answered else self.passages[:3]
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready form (used by the CLI's --json and the web API)."""
-        data = asdict(self)
-        for item in data["passages"]:
-            item["passage"].pop("sentences", None)
-            item["best_sentences"] = [
-                {"start": s["start"], "end": s["end"], "score": round(score, 4)}
-                for s, score in item["best_sentences"]
-            ]
-        return data
+        """The one JSON form of a reply: CLI --json, web API, feedback and eval rows."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "answered": self.answered,
+            "citations": [c.to_dict() for c in self.citations],
+            "related": [_passage_dict(sp) for sp in self.related],
+            "passages": [
+                {
+                    **_passage_dict(sp),
+                    "score": round(sp.score, 5),
+                    "dense": round(sp.dense, 5),
+                    "bm25": round(sp.bm25, 5),
+                    "best_sentences": [
+                        {"start": s.start, "end": s.end, "score": round(score, 4)}
+                        for s, score in sp.best_sentences
+                    ],
+                }
+                for sp in self.passages
+            ],
+            "query": self.query,
+            "backend": self.backend,
+            "timings": self.timings,
+            "notice": self.notice,
+            "unsupported": list(self.unsupported),
+        }
+
+
+def _passage_dict(scored: ScoredPassage) -> dict:
+    passage = scored.passage
+    return {
+        "passage_id": passage.id,
+        "document": passage.doc_title,
+        "doc_slug": passage.doc_slug,
+        "section": passage.section,
+        "passage_text": passage.text,
+        "passage_start": passage.start,
+    }

@@ -16,7 +16,7 @@ import textwrap
 import threading
 import time
 import uuid
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -242,30 +242,9 @@ def _render_document(document, spans: list[tuple[int, int, str]], key: str) -> s
 
 def turn_from_reply(reply) -> dict:
     """The parts of a Reply the page and the feedback file keep (plain JSON)."""
-    return {
-        "id": uuid.uuid4().hex,
-        "question": reply.question,
-        "answer": reply.text,
-        "answered": reply.answered,
-        "citations": [asdict(c) for c in reply.citations],
-        "related": [
-            {
-                "passage_id": sp.passage.id,
-                "document": sp.passage.doc_title,
-                "doc_slug": sp.passage.doc_slug,
-                "section": sp.passage.section,
-                "passage_text": sp.passage.text,
-                "passage_start": sp.passage.start,
-            }
-            for sp in reply.related
-        ],
-        "query": reply.query,
-        "backend": reply.backend,
-        "timings": reply.timings,
-        "notice": reply.notice,
-        "unsupported": list(reply.unsupported),
-        "error": False,
-    }
+    turn = reply.to_dict()
+    del turn["passages"]  # the page shows citations and related reading, not scores
+    return {"id": uuid.uuid4().hex, **turn, "error": False}
 
 
 def history_of(turns: list[dict]) -> list[dict]:
@@ -284,30 +263,10 @@ def new_conversation() -> dict:
 
 
 def ask_payload(reply) -> dict:
-    """What the API returns: the answer text and its citations as structured data."""
-    return {
-        "answer": reply.text,
-        "answered": reply.answered,
-        "citations": [
-            {
-                "marker": c.marker,
-                "document": c.document,
-                "doc_slug": c.doc_slug,
-                "passage_id": c.passage_id,
-                "section": c.section,
-                "quote": c.quote,
-                "start": c.start,
-                "end": c.end,
-                "release": c.release,
-            }
-            for c in reply.citations
-        ],
-        "related": [sp.passage.id for sp in reply.related],
-        "query": reply.query,
-        "backend": reply.backend,
-        "timings": reply.timings,
-        "notice": reply.notice,
-    }
+    """What the API returns: the reply's one JSON form, without retrieval scores."""
+    payload = reply.to_dict()
+    del payload["passages"]
+    return payload
 
 
 # --- feedback ---------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def test_releases_added_as_html_pdf_and_word_answer_alike_and_survive_a_removal(
     for slug in corpus.slugs():
         asked = _run("ask", QUESTION, "--release", slug, "--json", *common, cwd=tmp_path)
         reply = json.loads(asked.stdout)
-        assert reply["answered"] and ANSWER in reply["text"]
+        assert reply["answered"] and ANSWER in reply["answer"]
         citation = reply["citations"][0]
         assert citation["doc_slug"] == slug
         text = corpus.document(slug).text
@@ -155,6 +155,6 @@ def test_releases_added_as_html_pdf_and_word_answer_alike_and_survive_a_removal(
     assert _run("remove", "fisheries-3-4-april-2031-pdf", "fisheries-3-4-april-2031-pdf",
                 *common, cwd=tmp_path).returncode == 0  # a slug named twice is removed once
     after = json.loads(_run("ask", QUESTION, "--json", *common, cwd=tmp_path).stdout)
-    assert after["answered"] and ANSWER in after["text"]
+    assert after["answered"] and ANSWER in after["answer"]
     assert "fisheries-3-4-april-2031-pdf" not in {c["doc_slug"] for c in after["citations"]}
     assert not (tmp_path / "corpus" / "fisheries-3-4-april-2031.pdf").exists()
