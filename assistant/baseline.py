@@ -7,15 +7,12 @@ the same document bodies the assistant reads, so the comparison is about the pip
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import Corpus
-
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 TOP_K = 2  # the starter's similarity_top_k
 COLLECTION = "starter"

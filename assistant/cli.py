@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
+    from .config import quiet_telemetry
+
+    quiet_telemetry()
     from .config import ConfigError
     from .conversation import QuestionError
     from .corpus import CorpusError

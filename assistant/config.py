@@ -6,6 +6,26 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+# Switches the libraries read from the environment: no calls home, no hub downloads,
+# no progress bars of their own. Set where a process starts (the CLI, Assistant()),
+# never at import; a value the user already set wins.
+QUIET_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TOKENIZERS_PARALLELISM": "false",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",  # Chroma; our clients also pass it in their settings
+}
+
+
+def quiet_telemetry() -> None:
+    """Turn off telemetry and hub calls of the libraries used, for this process."""
+    for name, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
 
 class ConfigError(ValueError):
     """A setting has a value the assistant cannot use."""

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
-
-# Set before sentence-transformers / huggingface_hub are imported: no calls home.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 class EmbeddingError(RuntimeError):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import re
 import tempfile
 import time
@@ -27,8 +26,6 @@ from .breaker import Breaker
 from .corpus import SPLITTER_VERSION, Corpus, vocabulary
 from .embedding import Embedder
 from .types import Document, Passage
-
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what

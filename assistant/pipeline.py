@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .answerability import Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
-from .config import Settings
+from .config import Settings, quiet_telemetry
 from .conversation import (
     check_history,
     check_question,
@@ -59,6 +59,7 @@ class Assistant:
         """serve_while_indexing: when some releases are indexed and others are not (new,
         edited, or a run was stopped), answer from those now and leave the rest in
         .pending for reload() (which `assistant web` runs in the background)."""
+        quiet_telemetry()  # the Python API's start: before any model library is imported
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self._folder = folder_state(self.settings.corpus_dir)
         corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
