@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .answerability import Assessor, Verdict
+from .answerability import Verdict
 from .retrieval import Retrieval
 from .types import Citation, ScoredPassage, Span
 
@@ -33,11 +33,15 @@ class Draft:
 
 
 class Answerer(Protocol):
-    """The seam between retrieval and answer writing (extractive, LLM)."""
+    """The seam between the answerability verdict and answer writing; the extractive
+    and the LLM answerer are peers behind it."""
 
     name: str
+    backend: str  # what a Reply names as its writer ("extractive", "llm:model@host")
 
-    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
+    def stream(
+        self, question: str, retrieval: Retrieval, verdict: Verdict
+    ) -> Iterator[str | Draft]:
         """Yield text deltas as they are ready, then the finished Draft."""
 
 
@@ -70,16 +74,13 @@ class ExtractiveAnswerer:
     name = "extractive"
     backend = "extractive"
 
-    def __init__(self, corpus, assessor: Assessor):
+    def __init__(self, corpus):
         self.corpus = corpus
-        self.assessor = assessor
 
     def stream(
-        self, question: str, retrieval: Retrieval, verdict: Verdict | None = None
+        self, question: str, retrieval: Retrieval, verdict: Verdict
     ) -> Iterator[str | Draft]:
-        """Yield the answer sentence by sentence, then the Draft (or one abstention); a
-        verdict already reached for this retrieval may be passed in."""
-        verdict = verdict or self.assessor.assess(question, retrieval)
+        """Yield the verdict's sentences one by one, then the Draft (or one abstention)."""
         if not verdict.answerable:
             # Saying why ("It never mentions Antwerp.") helps a user rephrase.
             text = abstention(verdict.reason)

@@ -185,3 +185,46 @@ def _retry_after(error) -> float:
         return float(error.response.headers.get("retry-after", 0))
     except (TypeError, ValueError, AttributeError):
         return 0.0
+
+
+class ScriptedChat:
+    """A chat model in process, for tests and demos: it answers from a script.
+
+    Each step is the reply's text (streamed word by word), an exception to raise (an
+    LLMError is how an endpoint failure looks), or a callable that takes the request's
+    messages and returns either. `requests` keeps every request's messages."""
+
+    host = "in-process"
+
+    def __init__(self, *steps, model: str = "scripted", timeout: float = 30.0):
+        self.steps = list(steps)
+        self.requests: list[list[dict]] = []
+        self.model = model
+        self.timeout = timeout
+
+    def enqueue(self, *steps) -> None:
+        """Add replies for the next requests."""
+        self.steps.extend(steps)
+
+    def stream(self, messages: list[dict], max_tokens: int | None = None,
+               deadline: float | None = None) -> Iterator[str]:
+        """Yield the next step's text word by word (or raise its exception)."""
+        self.requests.append(messages)
+        if not self.steps:
+            raise LLMError("The scripted model has no reply left.")
+        step = self.steps.pop(0)
+        if callable(step):
+            step = step(messages)
+        if isinstance(step, BaseException):
+            raise step
+        yield from _words(step)
+
+    def complete(self, messages: list[dict], max_tokens: int,
+                 deadline: float | None = None) -> str:
+        """The next step's whole text."""
+        return "".join(self.stream(messages, max_tokens, deadline))
+
+
+def _words(text: str) -> list[str]:
+    """Text cut after each space, as a server streams it."""
+    return [part for part in text.replace(" ", " \0").split("\0") if part]

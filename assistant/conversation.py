@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from .text import content_words
 
@@ -117,6 +118,23 @@ def split_focus(question: str) -> tuple[str, str]:
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _LABEL = re.compile(r"^\W*[A-Za-z]+:\s+")
+
+
+class QueryRewriter(Protocol):
+    """Turns a question and earlier turns into what is searched."""
+
+    def rewrite(self, question: str, history: list[dict]) -> tuple[str, str]:
+        """(search query, the question's own words when the query adds borrowed ones)."""
+
+
+class OfflineRewriter:
+    """Follow-ups borrow the key words of the earlier question; no model involved."""
+
+    def rewrite(self, question: str, history: list[dict]) -> tuple[str, str]:
+        """(search query, the question's own words when the query adds borrowed ones)."""
+        focus = split_focus(question)[1]
+        query = standalone_query(question, history)
+        return query, (focus if query != focus else "")
 
 
 def standalone_query(question: str, history: list[dict]) -> str:

@@ -12,9 +12,10 @@ import re
 import time
 from collections.abc import Iterator
 
-from .answering import ABSTAIN_TEXT, Draft, citation_for
+from .answerability import Verdict
+from .answering import ABSTAIN_TEXT, Answerer, Draft, citation_for
 from .chat import ChatModel, LLMError
-from .conversation import needs_context, split_focus, standalone_query
+from .conversation import OfflineRewriter, needs_context, split_focus
 from .facts import KIND_NOUNS, asked_kind, new_facts
 from .guard import Claim, Guard, split_claims
 from .retrieval import Retrieval
@@ -26,22 +27,20 @@ CONDENSE_SHARE = 0.4  # of a question's time budget the follow-up rewrite may us
 MAX_QUERY_CHARS = 300
 
 
-class LLMAnswerer:
-    """Writes answers with a chat model; shows only the sentences the guard supports."""
+class LLMRewriter:
+    """Follow-ups rewritten by the chat model into a standalone query; the offline
+    rewrite when the question stands alone, or when the model fails or drifts."""
 
-    name = "llm"
+    def __init__(self, chat: ChatModel):
+        self.chat = chat
+        self.offline = OfflineRewriter()
 
-    def __init__(self, settings, corpus, embedder, fallback, chat: ChatModel | None = None):
-        self.corpus = corpus
-        self.chat = chat or ChatModel(settings)
-        self.guard = Guard(corpus, embedder, fallback.assessor.index)
-        self.fallback = fallback
-        self.assessor = fallback.assessor  # the same answerability stage as the fallback
-        self.backend = f"llm:{self.chat.model}@{self.chat.host}"
-
-    def condense(self, question: str, history: list[dict]) -> str:
-        """A standalone search query for a follow-up; the offline rewrite if the model fails."""
-        offline = standalone_query(question, history)
+    def rewrite(self, question: str, history: list[dict]) -> tuple[str, str]:
+        """(search query, the question's own words when the query adds borrowed ones)."""
+        # A model is asked only when the question leans on earlier turns; its rewrite
+        # stands alone.
+        if not history or not needs_context(split_focus(question)[1]):
+            return self.offline.rewrite(question, history)
         conversation = "\n".join(f"{m['role']}: {m['content']}" for m in history)
         messages = [
             {"role": "user", "content": render_prompt(
@@ -53,7 +52,7 @@ class LLMAnswerer:
         try:
             text = self.chat.complete(messages, CONDENSE_TOKENS, deadline=share)
         except LLMError:
-            return offline
+            return self.offline.rewrite(question, history)
         lines = [line.strip().strip("\"'“”") for line in text.strip().splitlines()]
         query = next((line for line in lines if line), "")
         query = re.sub(r"^(standalone question|question|user)\s*:\s*", "", query, flags=re.I)
@@ -62,15 +61,30 @@ class LLMAnswerer:
         earlier = set(content_words(said)) - set(content_words(question))
         carried = earlier & set(content_words(query))
         if not query or len(query) > MAX_QUERY_CHARS or (needs_context(question) and not carried):
-            return offline
-        return query
+            return self.offline.rewrite(question, history)
+        return query, ""
 
-    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
+
+class LLMAnswerer:
+    """Writes answers with a chat model; shows only the sentences the guard supports.
+    Where the verdict says the releases do not answer, the fallback answers instead."""
+
+    name = "llm"
+
+    def __init__(self, corpus, chat: ChatModel, guard: Guard, fallback: Answerer):
+        self.corpus = corpus
+        self.chat = chat
+        self.guard = guard
+        self.fallback = fallback
+        self.backend = f"llm:{chat.model}@{chat.host}"
+
+    def stream(
+        self, question: str, retrieval: Retrieval, verdict: Verdict
+    ) -> Iterator[str | Draft]:
         """Stream the supported sentences as the model writes them, then the Draft."""
-        # The answerability stage decides first: where the releases do not answer, no
+        # The answerability stage has decided: where the releases do not answer, no
         # model is asked (small models invent exactly these). Nor is it for "who is
         # named?": the sentences naming people are the answer.
-        verdict = self.assessor.assess(question, retrieval)
         if not retrieval.passages or not verdict.answerable or verdict.probability >= 1.0:
             yield from self.fallback.stream(question, retrieval, verdict)
             return
@@ -114,7 +128,7 @@ class LLMAnswerer:
                         yield shown
                 done = max(done, len(claims) - 1)
         except LLMError as error:
-            yield from self._fall_back(question, retrieval, str(error))
+            yield from self._fall_back(question, retrieval, str(error), verdict=verdict)
             return
         claims = split_claims(buffer)
         for n, claim in enumerate(claims[done:], done):
@@ -133,13 +147,15 @@ class LLMAnswerer:
                 if _is_abstention(buffer)
                 else "The model's answer had no claim the release supports"
             )
-            yield from self._fall_back(question, retrieval, notice + ".", unsupported, verdict)
+            yield from self._fall_back(question, retrieval, notice + ".", unsupported,
+                                       verdict=verdict)
             return
         text = " ".join(kept)
         kind = asked_kind(split_focus(question)[1])
         if kind and not new_facts(kind, text, f"{question}\n{retrieval.query}"):
             notice = f"The model's supported sentences do not give {KIND_NOUNS[kind]}"
-            yield from self._fall_back(question, retrieval, notice + ".", unsupported, verdict)
+            yield from self._fall_back(question, retrieval, notice + ".", unsupported,
+                                       verdict=verdict)
             return
         yield Draft(text, True, list(citations.values()), unsupported=unsupported)
 
@@ -155,7 +171,7 @@ class LLMAnswerer:
             )},
         ]  # fmt: skip
 
-    def _fall_back(self, question, retrieval, notice: str, unsupported=None, verdict=None):
+    def _fall_back(self, question, retrieval, notice: str, unsupported=None, *, verdict):
         """The extractive answer, with a notice saying why the model's was not shown."""
         for item in self.fallback.stream(question, retrieval, verdict):
             if isinstance(item, Draft):

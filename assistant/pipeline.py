@@ -13,12 +13,11 @@ from .answerability import Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .config import Settings, quiet_telemetry
 from .conversation import (
+    OfflineRewriter,
+    QueryRewriter,
     check_history,
     check_question,
     check_releases,
-    needs_context,
-    split_focus,
-    standalone_query,
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
@@ -36,9 +35,9 @@ class _Loaded:
 
     corpus: Corpus
     retriever: Retriever
-    assessor: Assessor
+    assessor: Assessor  # the one answerability stage, whichever answerer writes
     answerer: Answerer
-    extractive: ExtractiveAnswerer  # the offline answerer (an LLM answerer's fallback)
+    rewriter: QueryRewriter
 
 
 class Assistant:
@@ -51,6 +50,7 @@ class Assistant:
         *,
         settings: Settings | None = None,
         answerer: Answerer | None = None,
+        rewriter: QueryRewriter | None = None,
         embedder: Embedder | None = None,
         progress: Progress | None = None,
         rebuild: bool = False,
@@ -86,7 +86,7 @@ class Assistant:
                 f"{self.settings.data_dir} is read-only: answering from a copy of its index "
                 "(what changes is not saved).")
         record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
-        self._given_answerer = answerer
+        self._given_answerer, self._given_rewriter = answerer, rewriter
         self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
         self._loaded = self._load(corpus)
 
@@ -114,27 +114,33 @@ class Assistant:
         """What questions read, built for one corpus."""
         retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k)
         assessor = Assessor(corpus, self.index)
-        extractive = ExtractiveAnswerer(corpus, assessor)
-        answerer = self._given_answerer or extractive
-        if self._given_answerer is None and self.settings.answerer == "llm":
-            from .llm import LLMAnswerer
+        answerer, rewriter = ExtractiveAnswerer(corpus), OfflineRewriter()
+        if self.settings.answerer == "llm":
+            from .chat import ChatModel
+            from .guard import Guard
+            from .llm import LLMAnswerer, LLMRewriter
 
-            answerer = LLMAnswerer(self.settings, corpus, self.embedder, fallback=extractive)
-        return _Loaded(corpus, retriever, assessor, answerer, extractive)
+            chat = ChatModel(self.settings)
+            guard = Guard(corpus, self.embedder, self.index)
+            answerer = LLMAnswerer(corpus, chat, guard, fallback=answerer)
+            rewriter = LLMRewriter(chat)
+        return _Loaded(corpus, retriever, assessor, self._given_answerer or answerer,
+                       self._given_rewriter or rewriter)
 
     # What questions read lives in one snapshot, swapped in one step by reload().
     corpus = property(lambda self: self._loaded.corpus)
     retriever = property(lambda self: self._loaded.retriever)
     assessor = property(lambda self: self._loaded.assessor)
 
-    @property
-    def answerer(self) -> Answerer:
-        return self._loaded.answerer
+    answerer = property(lambda self: self._loaded.answerer)
+    rewriter = property(lambda self: self._loaded.rewriter)
 
-    @answerer.setter
-    def answerer(self, answerer: Answerer) -> None:
-        self._given_answerer = answerer
-        self._loaded = replace(self._loaded, answerer=answerer)
+    def use(self, answerer: Answerer | None = None, rewriter: QueryRewriter | None = None):
+        """Answer with these stages from now on (and after reloads); None keeps one."""
+        self._given_answerer = answerer or self._given_answerer
+        self._given_rewriter = rewriter or self._given_rewriter
+        self._loaded = replace(self._loaded, answerer=answerer or self.answerer,
+                               rewriter=rewriter or self.rewriter)
 
     def reload(self, progress: Progress | None = None) -> SyncReport:
         """Read the corpus folder again and index what changed (a release added or
@@ -169,9 +175,6 @@ class Assistant:
         what was repaired on the way."""
         return self.corpus.problems + self.notes
 
-    def _extractive(self) -> ExtractiveAnswerer:
-        return self._loaded.extractive
-
     @property
     def releases(self) -> list[dict]:
         """The releases that can be asked about: slug, title and date."""
@@ -204,8 +207,11 @@ class Assistant:
         query = retrieval.query
 
         mark = time.perf_counter()
+        verdict = loaded.assessor.assess(question, retrieval)
+        timings["assess"] = _ms(mark)
+        mark = time.perf_counter()
         draft = None
-        for item in loaded.answerer.stream(question, retrieval):
+        for item in loaded.answerer.stream(question, retrieval, verdict):
             if isinstance(item, Draft):
                 draft = item
             else:
@@ -221,7 +227,7 @@ class Assistant:
             citations=draft.citations,
             passages=retrieval.passages,
             query=query,
-            backend=getattr(loaded.answerer, "backend", loaded.answerer.name),
+            backend=loaded.answerer.backend,
             timings=timings,
             notice=draft.notice,
             unsupported=draft.unsupported,
@@ -237,7 +243,7 @@ class Assistant:
         timings = {} if timings is None else timings
         asked = time.monotonic()
         mark = time.perf_counter()
-        query, focus = self._condense(question, history, loaded.answerer)
+        query, focus = loaded.rewriter.rewrite(question, history)
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
         # "At the June 2023 Council" searches that release; the user's choice wins.
@@ -246,17 +252,6 @@ class Assistant:
         retrieval.started = asked
         timings["retrieve"] = _ms(mark)
         return retrieval
-
-    def _condense(self, question: str, history: list[dict], answerer) -> tuple[str, str]:
-        """(search query, the question's own words when the query adds borrowed ones)."""
-        focus = split_focus(question)[1]
-        condense = getattr(answerer, "condense", None)
-        # A model is asked only when the question leans on earlier turns; its rewrite
-        # stands alone.
-        if condense is not None and history and needs_context(focus):
-            return condense(question, history), ""
-        query = standalone_query(question, history)
-        return query, (focus if query != focus else "")
 
 
 def _ms(since: float) -> float:

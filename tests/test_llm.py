@@ -18,9 +18,11 @@ from conftest import CORPUS, free_port
 from llm_server import MODEL_ALIAS, gemma_gguf, llama_server
 
 from assistant import Assistant, Reply, Settings
-from assistant.answering import ABSTAIN_TEXT
+from assistant.answering import ABSTAIN_TEXT, ExtractiveAnswerer
+from assistant.chat import ChatModel, LLMError, ScriptedChat
 from assistant.conversation import standalone_query
-from assistant.llm import LLMAnswerer
+from assistant.guard import Guard
+from assistant.llm import LLMAnswerer, LLMRewriter
 
 KNOWN_MISS = pytest.mark.xfail(
     strict=True, reason="known miss of the rebuilt answerability stage (README figures)"
@@ -55,7 +57,8 @@ class FakeEndpoint:
         self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it, once per test.
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     @staticmethod
     def play(handler, step: dict) -> None:
@@ -120,9 +123,16 @@ def llm_bot(bot, url: str, timeout: float = 5.0):
         {}, corpus_dir=CORPUS, data_dir=bot.settings.data_dir, answerer="llm",
         llm_base_url=url, llm_api_key="test", llm_model="fake", llm_timeout=timeout,
     )  # fmt: skip
+    return with_chat(bot, ChatModel(settings), settings)
+
+
+def with_chat(bot, chat, settings=None):
+    """The test corpus's assistant answering through chat (index and models shared)."""
     clone = copy.copy(bot)
-    clone.settings = settings
-    clone.answerer = LLMAnswerer(settings, bot.corpus, bot.embedder, fallback=bot._extractive())
+    clone.settings = settings or bot.settings
+    guard = Guard(bot.corpus, bot.embedder, bot.index)
+    clone.use(LLMAnswerer(bot.corpus, chat, guard, fallback=ExtractiveAnswerer(bot.corpus)),
+              LLMRewriter(chat))
     return clone
 
 
@@ -145,6 +155,37 @@ TRUE_DATE = "Ministers met on Thursday the 25th of January for the informal JHA 
 
 
 # --- scripted cases ----------------------------------------------------------------
+
+
+def prompt_marker(messages: list[dict], needle: str) -> int:
+    return marker_of({"messages": messages}, needle)
+
+
+def test_the_in_process_scripted_model_goes_through_the_same_guard(bot):
+    chat = ScriptedChat(lambda messages: (
+        f"Ministers met in Rome [{prompt_marker(messages, '25th of January')}]. "
+        f"{TRUE_DATE} [{prompt_marker(messages, '25th of January')}]."
+    ))
+    deltas, reply = run(with_chat(bot, chat), WHEN)
+    assert len(chat.requests) == 1
+    assert "Rome" not in "".join(deltas) and reply.unsupported == ["Ministers met in Rome."]
+    assert reply.answered and reply.backend == "llm:scripted@in-process"
+    assert_exact_citations(bot, reply)
+
+
+def test_only_a_follow_up_that_leans_on_earlier_turns_is_sent_to_the_model(bot):
+    history = [
+        {"role": "user", "content": "Who is Nicole de Moor?"},
+        {"role": "assistant", "content": "The State Secretary for asylum and migration."},
+    ]
+    rewriter = LLMRewriter(ScriptedChat("What is Nicole de Moor's key priority?"))
+    assert rewriter.rewrite(WHEN, history) == (WHEN, "")  # stands alone: no request
+    assert rewriter.chat.requests == []
+    query, _ = rewriter.rewrite("What is her key priority?", history)
+    assert query == "What is Nicole de Moor's key priority?"
+    failing = LLMRewriter(ScriptedChat(LLMError("The model at x failed (HTTP 500).")))
+    assert failing.rewrite("What is her key priority?", history)[0] == standalone_query(
+        "What is her key priority?", history)
 
 
 def test_unsupported_sentences_never_reach_the_screen(bot, fake):

@@ -285,12 +285,12 @@ class Scripted:
 
     def __init__(self, inner):
         self.inner = inner
-        self.name = inner.name
+        self.name, self.backend = inner.name, inner.backend
 
-    def stream(self, question, retrieval):
+    def stream(self, question, retrieval, verdict):
         if "explode" in question:
             raise RuntimeError("the index went away")
-        for item in self.inner.stream(question, retrieval):
+        for item in self.inner.stream(question, retrieval, verdict):
             if not isinstance(item, str):
                 yield item
                 continue
@@ -303,7 +303,7 @@ class Scripted:
 @pytest.mark.browser
 def test_answer_streams_and_a_failure_reads_as_a_message(chat, corpus_copy, embedder, tmp_path):
     scripted = _bot(corpus_copy, tmp_path, embedder)
-    scripted.answerer = Scripted(scripted.answerer)
+    scripted.use(Scripted(scripted.answerer))
     with serving(scripted) as address:
         chat.open(address)
         failed = chat.ask("Why did it explode?")
