@@ -9,20 +9,23 @@ that looks finished, and the next sync repairs it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
 from .breaker import Breaker
+from .chroma import (
+    SERVER_FAILURES,
+    SERVER_PAUSE,
+    IndexUnavailable,
+    chroma_client,
+    describe,
+    guarded,
+)
 from .corpus import SPLITTER_VERSION, Corpus, vocabulary
 from .embedding import Embedder
 from .types import Document, Passage
@@ -30,69 +33,7 @@ from .types import Document, Passage
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
-SERVER_FAILURES, SERVER_PAUSE = 2, 30.0  # a failing Chroma server: failures, then rest (s)
 CHECKPOINT = 512  # texts embedded and stored together: what a killed indexing run loses
-
-
-class IndexUnavailable(RuntimeError):
-    """The vector store cannot be reached or used."""
-
-
-class IndexDamaged(IndexUnavailable):
-    """The index on disk cannot be read: rebuild it (`assistant index --rebuild`)."""
-
-
-def _guarded(method):
-    """Chroma's own errors (a damaged file, a server that went away) become one
-    sentence that says what to do, instead of a trace from deep inside Chroma."""
-
-    @functools.wraps(method)
-    def call(self, *args, **kwargs):
-        # (While __init__ runs, the settings are still its argument.)
-        settings = getattr(self, "settings", None) or (args[0] if args else kwargs["settings"])
-        server = settings.chroma_url
-        breaker = getattr(self, "breaker", None)
-        if server and breaker and (resting := breaker.resting()):
-            raise IndexUnavailable(
-                f"The Chroma server at {server} failed {breaker.in_a_row} times in a row; "
-                f"it is tried again in {resting:.0f} s.")
-        try:
-            result = method(self, *args, **kwargs)
-        except IndexUnavailable:
-            if breaker:
-                breaker.record(ok=False)
-            raise
-        except Exception as error:
-            if not _is_store_error(error):
-                raise
-            if server and breaker:
-                breaker.record(ok=False)
-            if server:
-                if "Timeout" in type(error).__name__:
-                    raise IndexUnavailable(
-                        f"The Chroma server at {settings.chroma_url} did not answer "
-                        f"within {settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
-                    ) from None
-                raise IndexUnavailable(_describe(settings, error)) from None
-            where = settings.data_dir / "chroma"
-            raise IndexDamaged(
-                f"The index in {where} cannot be read ({type(error).__name__}: "
-                f"{str(error)[:200]}). Rebuild it: assistant index --rebuild"
-            ) from None
-        if breaker:
-            breaker.record(ok=True)
-        return result
-
-    return call
-
-
-def _is_store_error(error: Exception) -> bool:
-    """Whether an error comes from the vector store or its connection, not our code."""
-    import sqlite3
-
-    package = type(error).__module__.split(".")[0]
-    return isinstance(error, (sqlite3.Error, ConnectionError, TimeoutError)) or package in (
-        "chromadb", "httpx", "httpcore")
 
 
 @dataclass
@@ -130,7 +71,7 @@ def sentence_in_context(passage: Passage, number: int) -> str:
 class PassageIndex:
     """Dense vectors of passages and sentences in Chroma, via llama-index."""
 
-    @_guarded
+    @guarded
     def __init__(self, settings, embedder: Embedder):
         self.settings = settings
         self.embedder = embedder
@@ -138,7 +79,7 @@ class PassageIndex:
         # would otherwise wait out the deadline again.
         self.breaker = Breaker(SERVER_FAILURES, SERVER_PAUSE)
         # (read_only_copy: where a read-only index was copied to be opened, or None)
-        self._client, self.read_only_copy = _chroma_client(settings)
+        self._client, self.read_only_copy = chroma_client(settings)
         key = hashlib.sha256(
             f"{embedder.model_id}|{SPLITTER_VERSION}".encode()
         ).hexdigest()[:10]
@@ -162,10 +103,10 @@ class PassageIndex:
                 name=name, metadata={"hnsw:space": "cosine"}
             )
         except Exception as error:  # connection refused, auth, bad name
-            raise IndexUnavailable(_describe(self.settings, error)) from None
+            raise IndexUnavailable(describe(self.settings, error)) from None
         return ChromaVectorStore(chroma_collection=collection)
 
-    @_guarded
+    @guarded
     def sync(self, corpus: Corpus, progress: Progress | None = None) -> SyncReport:
         """Make the collections hold exactly the corpus; embed only what changed."""
         report = SyncReport()
@@ -207,7 +148,7 @@ class PassageIndex:
         """Answer for this corpus's versions without a sync (all of them are stored)."""
         self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
 
-    @_guarded
+    @guarded
     def drop(self) -> None:
         """Delete this setup's collections (all versions), so the next sync starts anew."""
         for collection in self._client.list_collections():
@@ -236,7 +177,7 @@ class PassageIndex:
                       [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)])
         return len(new)
 
-    @_guarded
+    @guarded
     def nearest_terms(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """For each word, the closest corpus word and its cosine similarity."""
         if not words:
@@ -251,7 +192,7 @@ class PassageIndex:
             if ids
         }
 
-    @_guarded
+    @guarded
     def term_vectors(self, terms: list[str]) -> dict[str, list[float]]:
         """Stored vectors of corpus words (cached); words the corpus never uses are
         embedded once and cached too."""
@@ -268,7 +209,7 @@ class PassageIndex:
                 self._term_cache[term] = np.asarray(vector, dtype=np.float32)
         return {t: self._term_cache[t] for t in terms}
 
-    @_guarded
+    @guarded
     def ready(self, corpus: Corpus) -> set[str]:
         """The documents whose current version is stored whole (servable before a sync)."""
         present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
@@ -338,7 +279,7 @@ class PassageIndex:
             if self._ours.fullmatch(name) and not name.endswith(self._live_suffix):
                 self._client.delete_collection(name)
 
-    @_guarded
+    @guarded
     def search_passages(self, vector, k: int, releases=None,
                         fingerprints: dict | None = None) -> list[tuple[str, float]]:
         """Nearest passages: (passage id, cosine similarity), best first; releases:
@@ -346,7 +287,7 @@ class PassageIndex:
         asking corpus holds (slug -> fingerprint; the last synced corpus's when None)."""
         return self._search(self._passages, vector, k, releases, fingerprints)
 
-    @_guarded
+    @guarded
     def search_sentences(self, vector, k: int, releases=None,
                          fingerprints: dict | None = None) -> list[tuple[str, float]]:
         """Nearest sentences: (sentence key, cosine similarity), best first."""
@@ -367,7 +308,7 @@ class PassageIndex:
                 hits.append((key, 1.0 - distance))
         return hits
 
-    @_guarded
+    @guarded
     def sentence_vectors(self, keys: list[str],
                          fingerprints: dict | None = None) -> dict[str, list[float]]:
         """Stored vectors of the given sentences, of the versions in fingerprints (the
@@ -417,104 +358,3 @@ def _ids_by_document(store) -> dict[str, dict[str, set[str]]]:
         slug = key.split("#")[0]
         grouped.setdefault(slug, {}).setdefault(fingerprint, set()).add(chroma_id)
     return grouped
-
-
-def set_aside(settings) -> Path | None:
-    """Move the on-disk index out of the way (kept beside it, for a look) so the next
-    open builds a new one; None when there is none or it lives on a server."""
-    from chromadb.api.client import SharedSystemClient
-
-    path = Path(settings.data_dir) / "chroma"
-    if settings.chroma_url or not path.exists():
-        return None
-    SharedSystemClient.clear_system_cache()  # forget the open handles on the old files
-    target = path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    path.rename(target)
-    return target
-
-
-def _chroma_client(settings):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise IndexUnavailable(
-                f"ASSISTANT_CHROMA_URL={settings.chroma_url!r} is not a URL like "
-                "http://127.0.0.1:8000."
-            )
-        _heartbeat(settings)  # Chroma's client would wait forever for a mute server
-        try:
-            client = chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as error:
-            raise IndexUnavailable(_describe(settings, error)) from None
-        _bound_calls(client, settings.chroma_timeout)
-        return client, None
-    path, copy = settings.data_dir / "chroma", None
-    if path.is_dir() and not _writable(path):
-        path = copy = _working_copy(path)
-    else:
-        path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings), copy
-
-
-def _writable(folder: Path) -> bool:
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
-def _working_copy(path: Path) -> Path:
-    """A temporary copy of a read-only index (a read-only mount, another user's
-    folder) that Chroma may open for writing; removed when the process ends."""
-    import atexit
-    import shutil
-
-    scratch = Path(tempfile.mkdtemp(prefix="assistant-index-"))
-    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-    copy = scratch / "chroma"
-    shutil.copytree(path, copy)
-    log.info("%s is read-only: answering from a copy of its index in %s", path, copy)
-    return copy
-
-
-def _heartbeat(settings) -> None:
-    """Ask the server whether it is there, waiting no longer than its deadline."""
-    import httpx
-
-    url = settings.chroma_url.rstrip("/") + "/api/v2/heartbeat"
-    try:
-        httpx.get(url, timeout=settings.chroma_timeout).raise_for_status()
-    except httpx.TimeoutException:
-        raise IndexUnavailable(
-            f"The Chroma server at {settings.chroma_url} did not answer within "
-            f"{settings.chroma_timeout:g} s (ASSISTANT_CHROMA_TIMEOUT)."
-        ) from None
-    except httpx.HTTPError as error:
-        raise IndexUnavailable(_describe(settings, error)) from None
-
-
-def _bound_calls(client, seconds: float) -> None:
-    """Give every call of Chroma's HTTP client a deadline: it sets none, so a frozen
-    server would hold a question until it woke up."""
-    import httpx
-
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(seconds, connect=min(seconds, 3.0))
-    else:  # another Chroma version: say so rather than hang silently later
-        log.warning("could not set a deadline on Chroma's HTTP calls")
-
-
-def _describe(settings, error: Exception) -> str:
-    where = settings.chroma_url or f"{settings.data_dir / 'chroma'}"
-    return f"Cannot use the Chroma index at {where}: {error}"

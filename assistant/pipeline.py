@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .answerability import Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
+from .chroma import IndexDamaged, set_aside
 from .config import Settings, quiet_telemetry
 from .conversation import (
     OfflineRewriter,
@@ -21,7 +22,7 @@ from .conversation import (
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
-from .index import IndexDamaged, PassageIndex, Progress, SyncReport, set_aside
+from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
 from .retrieval import Retrieval, Retriever, named_releases
 from .types import Reply

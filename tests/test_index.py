@@ -13,7 +13,8 @@ import pytest
 from conftest import free_port
 
 from assistant import Assistant, Settings
-from assistant.index import IndexUnavailable, PassageIndex
+from assistant.chroma import IndexUnavailable
+from assistant.index import PassageIndex
 
 pytestmark = pytest.mark.slow
 

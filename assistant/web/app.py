@@ -13,8 +13,8 @@ from pathlib import Path
 import gradio as gr
 
 from .. import library
+from ..chroma import IndexUnavailable
 from ..conversation import QuestionError, check_question
-from ..index import IndexUnavailable
 from ..readers import SUFFIXES
 from .examples import example_questions
 from .feedback import save_feedback
