@@ -199,6 +199,7 @@ class ScriptedChat:
     def __init__(self, *steps, model: str = "scripted", timeout: float = 30.0):
         self.steps = list(steps)
         self.requests: list[list[dict]] = []
+        self.deadlines: list[float | None] = []
         self.model = model
         self.timeout = timeout
 
@@ -210,6 +211,7 @@ class ScriptedChat:
                deadline: float | None = None) -> Iterator[str]:
         """Yield the next step's text word by word (or raise its exception)."""
         self.requests.append(messages)
+        self.deadlines.append(deadline)
         if not self.steps:
             raise LLMError("The scripted model has no reply left.")
         step = self.steps.pop(0)
