@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import threading
 from pathlib import Path
 
@@ -61,3 +63,34 @@ class Embedder:
             return []
         self.texts_embedded += len(texts)
         return self._load().get_text_embedding_batch(texts)
+
+
+class HashingEmbedder:
+    """A deterministic embedder with no model: each word (and its stem) hashed to a
+    signed coordinate. Texts sharing words are close; nothing is loaded, so unit tests
+    run in milliseconds. Same interface as Embedder."""
+
+    def __init__(self, dimensions: int = 384):
+        self.dimensions = dimensions
+        self.texts_embedded = 0
+        self.model_id = f"hashing-{dimensions}"
+
+    def query(self, text: str) -> list[float]:
+        """One text -> one vector."""
+        self.texts_embedded += 1
+        return self._vector(text)
+
+    def many(self, texts: list[str]) -> list[list[float]]:
+        """Texts -> vectors."""
+        self.texts_embedded += len(texts)
+        return [self._vector(text) for text in texts]
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimensions
+        for word in re.findall(r"\w+", text.lower()):
+            for feature in {word, word[:5]}:  # the stem lets "ports" meet "port"
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                slot = int.from_bytes(digest[:4], "little") % self.dimensions
+                vector[slot] += 1.0 if digest[4] & 1 else -1.0
+        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        return [x / norm for x in vector]

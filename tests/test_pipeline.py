@@ -1,0 +1,103 @@
+"""The whole question path on the tiny fixture corpus, with the hashing embedder: what a
+user sees of Assistant.ask and .stream, in milliseconds and with no model loaded."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+from conftest import TINY, tiny_assistant
+
+from assistant import Reply
+from assistant.answering import ExtractiveAnswerer
+from assistant.chat import ScriptedChat
+from assistant.conversation import QuestionError
+from assistant.guard import Guard
+from assistant.llm import LLMAnswerer, LLMRewriter
+
+FISHERIES = "agrifish-council-oslo-march"
+ENERGY = "energy-council-lisbon-may"
+COD = "By how much were the catch limits for cod lowered?"
+
+
+def assert_exact(bot, reply: Reply) -> None:
+    for citation in reply.citations:
+        text = bot.corpus.document(citation.doc_slug).text
+        assert text[citation.start : citation.end] == citation.quote
+
+
+def test_an_answer_quotes_the_release_that_holds_it_with_exact_spans(tiny_bot):
+    reply = tiny_bot.ask(COD)
+    assert reply.answered and "15%" in reply.text
+    assert [c.doc_slug for c in reply.citations] == [FISHERIES]
+    assert reply.citations[0].release["place"] == "Oslo"
+    assert_exact(tiny_bot, reply)
+
+
+def test_the_place_of_a_meeting_is_answered_from_its_own_release(tiny_bot):
+    reply = tiny_bot.ask("Where did the energy ministers meet?")
+    assert reply.answered and "Lisbon" in reply.text
+    assert {c.doc_slug for c in reply.citations} == {ENERGY}
+    assert_exact(tiny_bot, reply)
+
+
+def test_a_question_no_release_answers_gets_no_sources_only_related_reading(tiny_bot):
+    reply = tiny_bot.ask("What is the capital of France?")
+    assert not reply.answered and not reply.citations
+    assert reply.text.startswith("The release does not say.")
+    assert reply.related and "France" in reply.text
+
+
+def test_the_release_filter_keeps_answers_inside_the_chosen_releases(tiny_bot):
+    reply = tiny_bot.ask(COD, releases=[ENERGY])
+    assert all(c.doc_slug == ENERGY for c in reply.citations)
+    assert all(sp.passage.doc_slug == ENERGY for sp in reply.passages)
+    with pytest.raises(QuestionError, match="no-such-release"):
+        tiny_bot.ask(COD, releases=["no-such-release"])
+
+
+def test_the_answer_streams_before_the_reply(tiny_bot):
+    items = list(tiny_bot.stream(COD))
+    *deltas, reply = items
+    assert deltas and all(isinstance(d, str) for d in deltas)
+    assert isinstance(reply, Reply) and "".join(deltas) == reply.text
+
+
+def test_a_release_added_later_is_embedded_alone_and_answered(tiny_copy, tmp_path):
+    bot = tiny_assistant(tiny_copy, tmp_path / "data")
+    before = bot.embedder.texts_embedded
+    shutil.copy(TINY / f"{ENERGY}.md", tiny_copy / "energy-council-lisbon-june.md")
+    (tiny_copy / "energy-council-lisbon-june.md").write_text(
+        (TINY / f"{ENERGY}.md").read_text().replace("78%", "81%").replace("22 May", "19 June"))
+    report = bot.reload_if_changed()
+    assert report.embedded == ["energy-council-lisbon-june"]
+    assert sorted(report.reused) == [FISHERIES, ENERGY]
+    new_passages = sum(p.doc_slug == "energy-council-lisbon-june" for p in bot.corpus.passages)
+    assert 0 < bot.embedder.texts_embedded - before < 10 * new_passages
+    assert bot.reload_if_changed() is None  # nothing changed since
+
+
+def test_a_model_s_unsupported_claim_is_never_shown(tiny_bot):
+    corpus = tiny_bot.corpus
+    chat = ScriptedChat(
+        "The catch limits for cod were lowered by 25% [1]. "
+        "The catch limits for cod in the eastern Baltic were lowered by 15% from last year [1]."
+    )
+    bot = copy.copy(tiny_bot)
+    guard = Guard(corpus, tiny_bot.embedder, tiny_bot.index)
+    bot.use(LLMAnswerer(corpus, chat, guard, fallback=ExtractiveAnswerer(corpus)),
+            LLMRewriter(chat))
+    reply = bot.ask(COD)
+    assert "25%" not in reply.text and "15%" in reply.text
+    assert reply.unsupported == ["The catch limits for cod were lowered by 25%."]
+    assert reply.backend == "llm:scripted@in-process"
+    assert_exact(tiny_bot, reply)
+
+
+def test_a_fresh_assistant_reuses_the_index_it_finds(tmp_path):
+    tiny_assistant(TINY, tmp_path / "data")
+    again = tiny_assistant(TINY, tmp_path / "data")
+    assert again.embedder.texts_embedded == 0
+    assert sorted(again.sync_report.reused) == [FISHERIES, ENERGY]
+    assert again.ask(COD).answered
