@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .answerability import Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
-from .chroma import IndexDamaged, set_aside
+from .chroma import IndexDamaged, IndexUnavailable, set_aside
 from .config import Settings, quiet_telemetry
 from .conversation import (
     OfflineRewriter,
@@ -56,10 +56,13 @@ class Assistant:
         progress: Progress | None = None,
         rebuild: bool = False,
         serve_while_indexing: bool = False,
+        build_index: bool = True,
     ):
         """serve_while_indexing: when some releases are indexed and others are not (new,
         edited, or a run was stopped), answer from those now and leave the rest in
-        .pending for reload() (which `assistant web` runs in the background)."""
+        .pending for reload() (which `assistant web` runs in the background).
+        build_index=False: a read-only use; answer from what `assistant index` stored,
+        embed and write nothing (releases not indexed yet are listed in .pending)."""
         quiet_telemetry()  # the Python API's start: before any model library is imported
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self._folder = folder_state(self.settings.corpus_dir)
@@ -68,25 +71,33 @@ class Assistant:
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
         self.pending: list[str] = []  # releases not indexed yet (serve_while_indexing)
         ready = set()
-        if serve_while_indexing and not rebuild:
+        if (serve_while_indexing or not build_index) and not rebuild:
             try:
                 self.index = PassageIndex(self.settings, self.embedder)
                 ready = self.index.ready(corpus)
             except IndexDamaged:
-                pass  # repaired below, as on any start
-        if ready and len(ready) < len(corpus.documents):
+                if not build_index:
+                    raise
+                # else repaired below, as on any start
+        if not build_index and not ready:
+            raise IndexUnavailable(
+                f"No release of {self.settings.corpus_dir} is indexed in "
+                f"{self.settings.data_dir} yet: run `assistant index` first.")
+        if ready and (len(ready) < len(corpus.documents) or not build_index):
             self.pending = [s for s in corpus.slugs() if s not in ready]
             corpus = corpus.subset(ready)
             self.index.use(corpus)
             self.sync_report = SyncReport(reused=sorted(ready))
-            self._folder = ()  # the folder is not all in: the next reload_if_changed runs
+            if self.pending:
+                self._folder = ()  # the folder is not all in: the next reload_if_changed runs
         else:
             self.index = self._open_index(corpus, progress, rebuild)
         if self.index.read_only_copy:
             self.notes.append(
                 f"{self.settings.data_dir} is read-only: answering from a copy of its index "
                 "(what changes is not saved).")
-        record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
+        if build_index:
+            record_indexed(self.settings.data_dir, corpus, self.sync_report.embedded)
         self._given_answerer, self._given_rewriter = answerer, rewriter
         self._reloading = threading.Lock()  # an upload and the folder watcher, one at a time
         self._loaded = self._load(corpus)

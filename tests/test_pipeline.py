@@ -9,10 +9,12 @@ import shutil
 import pytest
 from conftest import TINY, tiny_assistant
 
-from assistant import Reply
+from assistant import Assistant, Reply, Settings
 from assistant.answering import ExtractiveAnswerer
 from assistant.chat import ScriptedChat
+from assistant.chroma import IndexUnavailable
 from assistant.conversation import QuestionError
+from assistant.embedding import HashingEmbedder
 from assistant.guard import Guard
 from assistant.llm import LLMAnswerer, LLMRewriter
 
@@ -101,3 +103,17 @@ def test_a_fresh_assistant_reuses_the_index_it_finds(tmp_path):
     assert again.embedder.texts_embedded == 0
     assert sorted(again.sync_report.reused) == [FISHERIES, ENERGY]
     assert again.ask(COD).answered
+
+
+def test_a_read_only_assistant_answers_from_the_index_and_embeds_nothing(tiny_copy, tmp_path):
+    data = tmp_path / "data"
+    settings = Settings.from_env({}, corpus_dir=tiny_copy, data_dir=data)
+    with pytest.raises(IndexUnavailable, match="run `assistant index` first"):
+        Assistant(settings=settings, embedder=HashingEmbedder(), build_index=False)
+    tiny_assistant(tiny_copy, data)  # what `assistant index` does
+    (tiny_copy / "energy-council-lisbon-june.md").write_text(
+        (TINY / f"{ENERGY}.md").read_text().replace("22 May", "19 June"))
+    reader = Assistant(settings=settings, embedder=HashingEmbedder(), build_index=False)
+    assert reader.embedder.texts_embedded == 0
+    assert reader.pending == ["energy-council-lisbon-june"]
+    assert reader.ask(COD).answered
