@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import textwrap
+from pathlib import Path
 
 EXIT_USAGE = 2  # the user's input cannot be used (bad question, bad corpus)
 EXIT_FAILURE = 1  # something outside the input failed (index unreachable, ...)
@@ -21,11 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     from .config import quiet_telemetry
 
     quiet_telemetry()
+    from .chroma import IndexUnavailable
     from .config import ConfigError
     from .conversation import QuestionError
     from .corpus import CorpusError
     from .embedding import EmbeddingError
-    from .index import IndexUnavailable
     from .library import LibraryError
     from .templates import PromptError
 
@@ -277,9 +278,82 @@ def _web(args) -> int:
 
 
 def _eval(args) -> int:
-    from .evaluation import run_cli
+    """`assistant eval`: check or run a question set and write the report."""
+    from datetime import datetime
 
-    return run_cli(args)
+    from .corpus import load_corpus
+    from .evaluation import Judge, evaluate, read_question_set, terminal_table
+
+    settings = _settings(args)
+    path = Path(args.file) if args.file else Path(settings.corpus_dir) / "questions.jsonl"
+    found = read_question_set(path, load_corpus(settings.corpus_dir))
+    for note in found.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for error in found.errors:
+        print(f"{path}: {error}" if error.startswith("line ") else error, file=sys.stderr)
+    if args.check:
+        print(f"{path}: {len(found.questions)} question(s) valid, "
+              f"{len(found.errors)} error(s).")
+        return EXIT_USAGE if found.errors else 0
+    if found.errors:
+        print(f"assistant: {path} has errors; fix them (see `assistant eval --check`).",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.judge and settings.answerer != "llm":
+        print("assistant: --judge needs an LLM. Set OPENAI_API_KEY (and OPENAI_BASE_URL for "
+              "a local server) or ASSISTANT_ANSWERER=llm, then run again.", file=sys.stderr)
+        return EXIT_USAGE
+    previous = _previous(args.compare) if args.compare else None
+    if args.compare and previous is None:
+        return EXIT_USAGE
+    if args.limit is not None and args.limit < 1:
+        print("assistant: --limit must be at least 1.", file=sys.stderr)
+        return EXIT_USAGE
+    questions = found.questions
+    if args.split:  # rows without a split field belong to every split
+        questions = [q for q in questions if (q.split or args.split) == args.split]
+    questions = questions[: args.limit] if args.limit else questions
+
+    from .pipeline import Assistant
+
+    print("loading the assistant…", file=sys.stderr)
+    bot = Assistant(settings=settings)
+    baseline = None
+    if args.baseline:
+        from .baseline import StarterPipeline
+
+        print("building the LlamaIndex starter baseline…", file=sys.stderr)
+        baseline = StarterPipeline(bot.corpus, settings.data_dir, settings.embedding_model)
+    judge = Judge(settings) if args.judge else None
+    report = evaluate(bot, questions, baseline=baseline, judge=judge, previous=previous,
+                      source=str(path))
+    out = Path(args.out) if args.out else (
+        Path("eval-output") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    report.write(out, export=args.export)
+    print(terminal_table(report.summary))
+    errors = report.summary["counts"]["errors"]
+    if errors:
+        print(f"\n{errors} question(s) failed with an error; see results.jsonl.",
+              file=sys.stderr)
+    if previous is not None and report.summary["compare"]["worse"]:
+        ids = ", ".join(w["id"] for w in report.summary["compare"]["worse"])
+        print(f"\ngot worse than the previous run: {ids}")
+    print(f"\nreport: {out / 'report.html'}")
+    return 0
+
+
+def _previous(path: str) -> dict | None:
+    """An earlier summary.json to compare with; None (and a message) when unusable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"assistant: cannot read {path} to compare with ({error}).", file=sys.stderr)
+        return None
+    if not isinstance(data, dict) or "metrics" not in data:
+        print(f"assistant: {path} is not a summary.json written by `assistant eval`.",
+              file=sys.stderr)
+        return None
+    return data
 
 
 class _ProgressBar:

