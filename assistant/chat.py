@@ -53,25 +53,27 @@ class ChatModel:
         return self._client
 
     def stream(self, messages: list[dict], max_tokens: int | None = None,
-               deadline: float | None = None) -> Iterator[str]:
+               deadline: float | None = None, json: bool = False) -> Iterator[str]:
         """Text deltas of one answer; raises LLMError. Ends with "" if cut at max tokens.
-        deadline: a time.monotonic() the answer must be done by (default: timeout from now)."""
+        deadline: a time.monotonic() the answer must be done by (default: timeout from now).
+        json: ask the server for a JSON object only (JSON mode; not every server has it)."""
         if resting := self.breaker.resting():
             raise LLMError(f"The model at {self.host} failed {self.breaker.in_a_row} times in "
                            f"a row; it is not asked again for {resting:.0f} s.")
         deadline = min(deadline or math.inf, time.monotonic() + self.timeout)
         try:
-            yield from self._attempts(messages, max_tokens, deadline)
+            yield from self._attempts(messages, max_tokens, deadline, json)
         except LLMError:
             self.breaker.record(ok=False)
             raise
         self.breaker.record(ok=True)
 
-    def _attempts(self, messages, max_tokens, deadline) -> Iterator[str]:
+    def _attempts(self, messages, max_tokens, deadline, json) -> Iterator[str]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             sent_text = False
             try:
-                for delta in self._attempt(messages, max_tokens or self.max_tokens, deadline):
+                tokens = max_tokens or self.max_tokens
+                for delta in self._attempt(messages, tokens, deadline, json):
                     sent_text = sent_text or bool(delta)
                     yield delta
                 return
@@ -86,11 +88,11 @@ class ChatModel:
                 time.sleep(wait)
 
     def complete(self, messages: list[dict], max_tokens: int,
-                 deadline: float | None = None) -> str:
+                 deadline: float | None = None, json: bool = False) -> str:
         """The whole text of one short answer; raises LLMError."""
-        return "".join(self.stream(messages, max_tokens, deadline))
+        return "".join(self.stream(messages, max_tokens, deadline, json))
 
-    def _attempt(self, messages, max_tokens: int, deadline: float) -> Iterator[str]:
+    def _attempt(self, messages, max_tokens: int, deadline: float, json: bool) -> Iterator[str]:
         # The request runs in a thread, so a server that stalls mid-stream cannot hold the
         # answer past the deadline: we stop waiting and let the thread die on its timeout.
         events: queue.Queue = queue.Queue()
@@ -106,6 +108,7 @@ class ChatModel:
                     temperature=self.temperature,
                     stream=True,
                     timeout=max(0.1, deadline - time.monotonic()),
+                    **({"response_format": {"type": "json_object"}} if json else {}),
                 )
                 opened.append(response)
                 finish = None
@@ -208,7 +211,7 @@ class ScriptedChat:
         self.steps.extend(steps)
 
     def stream(self, messages: list[dict], max_tokens: int | None = None,
-               deadline: float | None = None) -> Iterator[str]:
+               deadline: float | None = None, json: bool = False) -> Iterator[str]:
         """Yield the next step's text word by word (or raise its exception)."""
         self.requests.append(messages)
         self.deadlines.append(deadline)
@@ -222,9 +225,9 @@ class ScriptedChat:
         yield from _words(step)
 
     def complete(self, messages: list[dict], max_tokens: int,
-                 deadline: float | None = None) -> str:
+                 deadline: float | None = None, json: bool = False) -> str:
         """The next step's whole text."""
-        return "".join(self.stream(messages, max_tokens, deadline))
+        return "".join(self.stream(messages, max_tokens, deadline, json))
 
 
 def _words(text: str) -> list[str]:

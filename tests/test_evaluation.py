@@ -226,11 +226,6 @@ def test_judge_reads_scores_and_survives_chatter_or_no_server(chat_server):
 
 
 @pytest.mark.llm
-@pytest.mark.xfail(
-    strict=True,
-    reason="the judge asks through ChatModel, which has no JSON mode yet (a response_format "
-    "option in assistant/chat.py); without it the 270M model echoes the prompt",
-)
 def test_judge_gets_scores_from_a_real_llama_cpp_server(tmp_path):
     from llm_server import MODEL_ALIAS, gemma_gguf, llama_server
 

@@ -32,8 +32,15 @@ class Judge:
             reference=reference or NO_REFERENCE,
             answer=m.strip_markers(answer),
         )
+        messages = [{"role": "user", "content": prompt}]
         try:
-            text = self.chat.complete([{"role": "user", "content": prompt}], MAX_TOKENS)
+            try:
+                # JSON mode keeps small models to the format; not every server has it.
+                text = self.chat.complete(messages, MAX_TOKENS, json=True)
+            except LLMError as error:
+                if "HTTP 400" not in str(error):
+                    raise
+                text = self.chat.complete(messages, MAX_TOKENS)
         except LLMError as error:  # a judge that fails must not stop the run
             return {"error": f"LLMError: {error}"[:300]}
         return grades(text)
