@@ -8,7 +8,7 @@ import pytest
 from conftest import CORPUS
 
 from assistant import Settings
-from assistant.chat import LLMError
+from assistant.chat import LLMError, ScriptedChat
 from assistant.corpus import load_corpus
 from assistant.evaluation import EvalRow, Judge, Question
 from assistant.evaluation.runner import ask
@@ -98,30 +98,16 @@ def test_a_question_that_raises_becomes_an_error_row_in_the_old_form():
     assert set(row.to_dict()) == set(OLD_ROWS[1])
 
 
-class _ScriptedJudgeModel:
-    """A chat model that replies from a script and keeps the prompts it was sent."""
-
-    def __init__(self, *replies):
-        self.replies, self.prompts = list(replies), []
-
-    def complete(self, messages, max_tokens, deadline=None):
-        self.prompts.append(messages[-1]["content"])
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-
 def test_judged_scores_land_in_the_row_and_a_failing_judge_does_not_stop_it():
     corpus = load_corpus(CORPUS)
     bot = _CannedBot(_reply(corpus, _citation(corpus, 1, 1)))
-    model = _ScriptedJudgeModel('{"faithfulness": 1, "correctness": 0.5}',
-                                LLMError("The model at x did not answer within 5s."))
+    model = ScriptedChat('{"faithfulness": 1, "correctness": 0.5}',
+                         LLMError("The model at x did not answer within 5s."))
     judge = Judge(Settings.from_env({}), chat=model)
 
     row = ask(bot, MEETING, judge)
     assert row.scores["judge_faithfulness"] == 1.0 and row.scores["judge_correctness"] == 0.5
-    assert corpus.passages[1].text in model.prompts[0]  # judged against what it cited
+    assert corpus.passages[1].text in model.requests[0][-1]["content"]  # what it cited
 
     failed = ask(bot, MEETING, judge)
     assert "did not answer" in failed.judge["error"] and failed.error is None
