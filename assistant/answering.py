@@ -7,12 +7,12 @@ evidence can answer at all, and says "the release does not say" when it cannot.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .answerability import Verdict
+from .facts import MARKER
 from .retrieval import Retrieval
 from .types import Citation, ScoredPassage, Span
 
@@ -93,7 +93,7 @@ class ExtractiveAnswerer:
             citation = citation_for(marker, sp, span, self.corpus)
             citations.append(citation)
             # A bracketed number inside the release would read as one of our markers.
-            shown = _BRACKETED_NUMBER.sub(r"(\1)", citation.quote)
+            shown = MARKER.sub(r"(\1)", citation.quote)
             part = f"{shown} [{marker}]"
             if several and citation.doc_slug not in named:
                 # Across releases, each answer says which release it comes from.
@@ -123,6 +123,3 @@ def release_label(document) -> str:
     """How an answer names a release: its title, and its date when the front matter has one."""
     date = document.meta.get("date", "")
     return f"“{document.title}”" + (f" ({date})" if date else "")
-
-
-_BRACKETED_NUMBER = re.compile(r"\[(\d+)\]")

@@ -1,20 +1,26 @@
-"""Facts recognised in text, in one place: dates, amounts, counts, people, places,
-organisations, citation markers; and the kind of fact a question asks for.
+"""Facts recognised in text, in one place: dates, amounts, counts, names, citation
+markers; and the kind of fact a question asks for.
 
-Entities come from spaCy's small English pipeline (OntoNotes labels), shipped as a
-PyPI package; a fact kind is a set of those labels. To add a kind (say "percentage"),
-add one line to KIND_LABELS and, if questions ask for it in their own way, one line
-to _ASKS.
+FACT_TYPES is the table of facts written in a recognisable way. Each type has a
+pattern; a type with a key is checked: the guard and the support metric want every
+such fact of a sentence in its sources, and the key-fact metric finds it written
+another way ("25th" is "25", "21 per cent" is "21%"). A type with an entity label also
+corrects spaCy's small English pipeline (OntoNotes labels), whose entities tell what
+kind of fact a passage holds; a fact kind is a set of those labels.
+
+To add a type (say percentages), add one FactType to FACT_TYPES; if questions ask for
+it in their own way, one line to _ASKS (and its label to KIND_LABELS).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import STOPWORDS, words
+from .text import STOPWORDS, stem, words
 
 # Fact kinds as OntoNotes entity labels.
 KIND_LABELS: dict[str, frozenset[str]] = {
@@ -54,27 +60,99 @@ _QUESTION_WORD = re.compile(
     r"\b(?:(?:in|at|to|on|since|until|by) )?(?:when|where|who|whom|whose|what|which|how)\b.*",
     re.I | re.S,
 )
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+MONTHS = ("january february march april may june july august september october november "
+          "december").split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
+    thousand million billion trillion dozen""".split()
+)
+# "ten" and "10" are one fact; larger numbers are rarely written out.
+_DIGIT_WORDS = {word: str(n) for n, word in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_CURRENCIES = {**dict.fromkeys(["€", "eur", "euro", "euros"], "eur"),
+               **dict.fromkeys(["$", "usd", "dollar", "dollars"], "usd"), "£": "gbp"}
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October"
           r"|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?)")
 _NUMBER = r"\d(?:[\d,.]*\d)?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-# Written forms the small model misses or cuts short: ordinals ("the 24th of January"),
-# ranges ("26-27 June"), euro amounts ("EUR 50 million"), percentages.
-_WRITTEN = [
-    ("DATE", re.compile(
+
+
+def _any_word(names) -> str:
+    """A pattern for any of the words as a whole word, the way text.words cuts words."""
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return rf"(?<![^\W_])(?<![^\W_]['’])(?i:{alternatives})(?!['’]?[^\W_])"
+
+
+# Digits, with an ordinal's ending ("24th"), or a number word.
+_NUMBER_TOKEN = re.compile(
+    r"\b(?P<digits>\d[\d,.]*)(?:st|nd|rd|th)?\b|" + _any_word(NUMBER_WORDS)
+)
+
+
+@dataclass(frozen=True)
+class FactType:
+    """A fact written in a recognisable way. With a key it is checked: the key is how two
+    spellings of one fact compare ("25th" -> "25"), None where a match is no fact. With
+    an entity label a match is one entity of that label, whatever spaCy made of it."""
+
+    name: str
+    pattern: re.Pattern
+    key: Callable[[re.Match], str | None] | None = None
+    label: str = ""
+
+
+def _number_key(match: re.Match) -> str:
+    plain = _plain_number(match)
+    return _DIGIT_WORDS.get(plain, plain)
+
+
+def _plain_number(match: re.Match) -> str:
+    digits = match.group("digits")
+    return digits.rstrip(".,").replace(",", "") if digits else match.group(0).lower()
+
+
+def _name_key(match: re.Match) -> str | None:
+    word = match.group(0)
+    lower = word.lower()
+    # A sentence's first word is capitalised anyway; stopwords and month names are no names.
+    if match.start() == 0 or not word[0].isupper() or len(word) < 2:
+        return None
+    if lower in STOPWORDS or lower in DATE_WORDS:
+        return None
+    return stem(lower.replace("’", "'"))
+
+
+FACT_TYPES: list[FactType] = [
+    FactType("number", _NUMBER_TOKEN, key=_number_key),
+    FactType("month or weekday", re.compile(_any_word(DATE_WORDS)),
+             key=lambda m: m.group(0).lower()),
+    FactType("currency", re.compile(r"[€$£]|\b(?:eur|euros?|usd|dollars?)\b", re.I),
+             key=lambda m: _CURRENCIES[m.group(0).lower()]),
+    # A capitalised word, cut as text.words cuts words ("Grande-Marlaska" is two).
+    FactType("name", re.compile(r"(?<![^\W_])(?<![^\W_]['’])[^\W\d_][^\W_]*(?:['’][^\W_]+)?"),
+             key=_name_key),
+    # Written forms the small model misses or cuts short: ordinals ("the 24th of January"),
+    # ranges ("26-27 June"), euro amounts ("EUR 50 million"), percentages. A date or an
+    # amount is checked by its parts (day, month, year; currency, number).
+    FactType("date", re.compile(
         rf"\b(?:the )?{_DAY}(?:\s*[-–]\s*{_DAY})?(?: of)? {_MONTH}(?: \d{{4}})?"
         rf"|\b{_MONTH} {_DAY}(?:\s*[-–]\s*{_DAY})?(?:, \d{{4}})?\b"
-        rf"|\b{_MONTH} \d{{4}}\b")),
-    ("MONEY", re.compile(
+        rf"|\b{_MONTH} \d{{4}}\b"), label="DATE"),
+    FactType("amount", re.compile(
         rf"(?:€|\bEUR|\bUSD|\$|£)\s?{_NUMBER}(?:\s(?:million|billion|thousand))?"
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",
-        re.I)),
-    ("PERCENT", re.compile(rf"\b{_NUMBER}\s?(?:%|per ?cent\b)", re.I)),
+        re.I), label="MONEY"),
+    FactType("percentage", re.compile(rf"\b({_NUMBER})\s?(?:%|per ?cent\b)", re.I),
+             key=lambda m: m.group(1).replace(",", "") + "%", label="PERCENT"),
     # Names with a particle ("Nicole de Moor"), which the small model takes for bodies.
-    ("PERSON", re.compile(
-        r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b")),
+    FactType("name with a particle", re.compile(
+        r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b"),
+        label="PERSON"),
 ]
 
 
@@ -120,11 +198,11 @@ def find_facts(text: str) -> tuple[Fact, ...]:
     with _ner_lock:  # one pipeline, shared by the web server's threads
         doc = _pipeline("entities")(text)
     found = [Fact(e.label_, e.text, e.start_char, e.end_char) for e in doc.ents]
-    for label, pattern in _WRITTEN:
-        for m in pattern.finditer(text):
+    for kind in FACT_TYPES:
+        for m in kind.pattern.finditer(text) if kind.label else ():
             # The written form wins over what the model found inside or across it.
             found = [f for f in found if f.end <= m.start() or f.start >= m.end()]
-            found.append(Fact(label, m.group(0), m.start(), m.end()))
+            found.append(Fact(kind.label, m.group(0), m.start(), m.end()))
     return tuple(sorted(found, key=lambda f: f.start))
 
 
@@ -141,6 +219,57 @@ def new_facts(kind: str, text: str, asked: str) -> list[Fact]:
         f for f in facts_of(kind, text)
         if not {w for w in words(f.text) if w not in STOPWORDS} <= asked_words
     ]
+
+
+def _checked(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, key) of every checked fact in text."""
+    for kind in FACT_TYPES:
+        for m in kind.pattern.finditer(text) if kind.key else ():
+            key = kind.key(m)
+            if key:
+                yield m.start(), m.end(), key
+
+
+def claim_facts(text: str) -> set[str]:
+    """The checkable facts of a sentence, by their keys: numbers, month and weekday names,
+    currencies, percentages, names (stemmed)."""
+    return {key for _, _, key in _checked(text)}
+
+
+def evidence_facts(text: str) -> set[str]:
+    """Everything a sentence's fact may be matched against: the evidence's words, their
+    stems, the keys of its facts and the initials of its capitalised runs."""
+    found = set(words(text))
+    return found | {stem(w) for w in found} | claim_facts(text) | _acronyms(text)
+
+
+def missing_facts(sentence: str, evidence: str) -> set[str]:
+    """The facts of a sentence that the evidence does not hold."""
+    return claim_facts(sentence) - evidence_facts(evidence)
+
+
+def fact_key(text: str) -> str | None:
+    """The key of text when all of it is one checked fact ("25th" -> "25", "21 per cent"
+    -> "21%"), else None."""
+    text = text.strip()
+    return next((key for start, end, key in _checked(text) if (start, end) == (0, len(text))),
+                None)
+
+
+def numbers(text: str) -> set[str]:
+    """Digits and number words as written ("24th" -> "24", "ten" -> "ten")."""
+    return {_plain_number(m) for m in _NUMBER_TOKEN.finditer(text)}
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of capitalised runs, so "JHA" is backed by "Justice and Home Affairs"."""
+    found = set()
+    for run in re.finditer(r"[A-Z]\w*(?:(?:\s+(?:and|of|for|the))*\s+[A-Z]\w*)+", text):
+        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
+        found |= {
+            initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1)
+        }
+    return found
 
 
 # Nouns that name a kind of fact when a what/which question asks for them
@@ -209,11 +338,16 @@ def people(text: str) -> list[str]:
     return [f.text for f in find_facts(text) if f.label == "PERSON"]
 
 
+# Citation markers: "[1]", "[2, 3]", and "[ 4 ]" as small models write them.
+MARKER = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
+LEADING_MARKERS = re.compile(rf"^\s*((?:{MARKER.pattern}\s*)+)")
+
+
 def markers(text: str) -> list[int]:
     """The citation marker numbers in text, in order ("[1]", "[2, 3]")."""
-    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"\s*,\s*", group)]
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"\s*,\s*", group)]
 
 
 def strip_markers(text: str) -> str:
     """The text without its citation markers."""
-    return " ".join(re.sub(r"\s*" + _MARKER.pattern, "", text).split())
+    return " ".join(re.sub(r"\s*" + MARKER.pattern, "", text).split())

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import split_sentences
+from .facts import LEADING_MARKERS, MARKER, evidence_facts, markers, missing_facts
 from .index import sentence_key
 from .retrieval import Retrieval, cosine
-from .text import DATE_WORDS, STOPWORDS, content_stems, numbers, stem, words
+from .text import STOPWORDS, content_stems, words
 from .types import ScoredPassage, Span
 
 # Calibrated on corpus/questions.jsonl: reference answers against the passage that holds
@@ -22,17 +23,6 @@ from .types import ScoredPassage, Span
 MIN_SUPPORT = 0.5  # combined meaning + word-overlap score of the best cited sentence
 MIN_TERMS = 0.6  # share of the claim's content words found in the cited passages
 MEANING_WEIGHT = 0.6  # share of sentence similarity in the support score
-
-_MARKERS = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
-_LEADING_MARKERS = re.compile(r"^\s*((?:\[\s*\d+(?:\s*,\s*\d+)*\s*\]\s*)+)")
-_MONEY = re.compile(r"[€$£]|\b(eur|euros?|usd|dollars?|million|billion|trillion)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z]")
-_DIGIT_WORDS = dict(
-    zip(
-        "one two three four five six seven eight nine ten eleven twelve".split(),
-        [str(n) for n in range(1, 13)],
-    )
-)
 
 
 @dataclass
@@ -58,24 +48,23 @@ def split_claims(text: str) -> list[Claim]:
     ("[2] Ministers met ...") lends them to its sentences that carry none."""
     claims: list[Claim] = []
     for line in text.splitlines():
-        lead = _LEADING_MARKERS.match(line)
-        lead_markers = _marker_numbers(lead.group(1)) if lead else []
+        lead = LEADING_MARKERS.match(line)
+        lead_markers = markers(lead.group(1)) if lead else []
         body = line[lead.end() :] if lead else line
         # "fact.[1] Next" -> "fact. [1] Next", so the sentence splitter sees the boundary.
         body = re.sub(r"([.!?])(\[\s*\d)", r"\1 \2", body)
         line_claims: list[Claim] = []
         for start, end in split_sentences(body):
             sentence = body[start:end]
-            own = _LEADING_MARKERS.match(sentence)
+            own = LEADING_MARKERS.match(sentence)
             if own and line_claims:
                 # "Fact one. [1] Fact two." : a marker after the full stop belongs before it.
-                line_claims[-1].markers += _marker_numbers(own.group(1))
+                line_claims[-1].markers += markers(own.group(1))
                 sentence = sentence[own.end() :]
-            markers = _marker_numbers(sentence)
-            clean = _clean(_MARKERS.sub(" ", sentence))
+            clean = _clean(MARKER.sub(" ", sentence))
             # "Passages:" or "Answer:" echoed by a small model is a label, not a claim.
             if clean and not clean.endswith(":"):
-                line_claims.append(Claim(clean, markers))
+                line_claims.append(Claim(clean, markers(sentence)))
         for claim in line_claims:
             if not claim.markers:
                 claim.markers = list(lead_markers)
@@ -83,48 +72,11 @@ def split_claims(text: str) -> list[Claim]:
     return claims
 
 
-def _marker_numbers(text: str) -> list[int]:
-    return [int(n) for group in _MARKERS.findall(text) for n in re.split(r"\s*,\s*", group)]
-
-
 def _clean(sentence: str) -> str:
     sentence = re.sub(r"\s+", " ", sentence).strip()
     sentence = re.sub(r"\s+([.,;:!?])", r"\1", sentence)
     # Keep claims that say something: a lone "Answer:" or "-" is formatting, not a claim.
     return sentence if any(w not in STOPWORDS for w in words(sentence)) else ""
-
-
-def facts(text: str) -> set[str]:
-    """The checkable facts of a claim: numbers, dates, amounts and names, normalised."""
-    found = {_DIGIT_WORDS.get(n, n) for n in numbers(text)}
-    found |= {w for w in words(text) if w in DATE_WORDS}
-    found |= {m.group(0).lower() for m in _MONEY.finditer(text)}
-    for match in _NAME.finditer(text):
-        word = match.group(0).lower()
-        # A sentence's first word is capitalised anyway; stopwords are never names.
-        if match.start() == 0 or word in STOPWORDS or word in DATE_WORDS:
-            continue
-        found.add(stem(word.split("'")[0].split("’")[0]))
-    return found
-
-
-def _evidence_facts(text: str) -> set[str]:
-    """Everything a claim's fact may be matched against: all stems, numbers, dates."""
-    found = {stem(w) for w in words(text)} | set(words(text))
-    found |= {_DIGIT_WORDS.get(n, n) for n in numbers(text)}
-    found |= {m.group(0).lower() for m in _MONEY.finditer(text)}
-    return found | _acronyms(text)
-
-
-def _acronyms(text: str) -> set[str]:
-    """Initials of capitalised runs, so "JHA" is backed by "Justice and Home Affairs"."""
-    found = set()
-    for run in re.finditer(r"[A-Z]\w*(?:(?:\s+(?:and|of|for|the))*\s+[A-Z]\w*)+", text):
-        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
-        found |= {
-            initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1)
-        }
-    return found
 
 
 class Guard:
@@ -146,7 +98,7 @@ class Guard:
         evidence = " ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}" for sp in candidates
         )
-        missing = sorted(facts(claim.text) - _evidence_facts(evidence))
+        missing = sorted(missing_facts(claim.text, evidence))
         if missing:
             return Verdict(False, reason="not in the cited passages: " + ", ".join(missing))
         stems = _terms(claim.text)
@@ -165,12 +117,11 @@ class Guard:
         anchors = [(best_sp, best_span)]
         # A claim joining two passages ("met on 25 January [1] and agreed ... [2]") gets an
         # anchor in each passage that holds one of its facts the first anchor lacks.
-        covered = _evidence_facts(best_sp.passage.sentence_text(best_span))
-        needed = facts(claim.text) - covered
+        needed = missing_facts(claim.text, best_sp.passage.sentence_text(best_span))
         for sp, span, _ in scored[1:]:
             if not needed or sp.passage.id in {a[0].passage.id for a in anchors}:
                 continue
-            adds = needed & _evidence_facts(sp.passage.sentence_text(span))
+            adds = needed & evidence_facts(sp.passage.sentence_text(span))
             if adds:
                 anchors.append((sp, span))
                 needed -= adds

@@ -10,15 +10,13 @@ import math
 import re
 import string
 
-from .facts import strip_markers  # noqa: F401  (metrics.strip_markers, as before)
-from .text import STOPWORDS, content_stems, numbers, words
+from .facts import claim_facts, fact_key, markers, missing_facts, strip_markers
+from .text import content_stems
 
 SUPPORT_SHARE = 0.8  # share of a sentence's content words the cited text must hold
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # A statement ends after . ! ? (and any citation markers that follow it).
 _STATEMENT_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\[])|(?<=\])\s+(?=[A-Z\"“])")
-_NAME = re.compile(r"\b[A-Z][A-Za-z-]*[A-Za-z]\b")
 
 
 # --- retrieval: flags[i] says whether the i-th retrieved passage is gold ------------
@@ -69,21 +67,24 @@ def ndcg_at(flags: list[bool], gold_count: int, k: int) -> float:
 
 def key_fact_recall(answer: str, must_include: list[str]) -> float:
     """Key-fact recall: share of must_include facts found in the answer as whole words,
-    ignoring case; "a|b" is found when a or b is; "25" is found in "25th"."""
+    ignoring case, or written another way ("25" in "25th", "21%" in "21 per cent"); "a|b"
+    is found when a or b is."""
     if not must_include:
         return 0.0
+    keys = claim_facts(answer)
     found = sum(
         1
         for fact in must_include
-        if any(_fact_pattern(alt.strip()).search(answer) for alt in fact.split("|") if alt.strip())
+        if any(_found(alt.strip(), answer, keys) for alt in fact.split("|") if alt.strip())
     )
     return found / len(must_include)
 
 
-def _fact_pattern(fact: str) -> re.Pattern:
-    """A fact as a whole word; a number also as an ordinal ("25" is found in "25th")."""
-    ordinal = "(?:st|nd|rd|th)?" if fact.isdigit() else ""
-    return re.compile(rf"(?<!\w){re.escape(fact)}{ordinal}(?!\w)", re.IGNORECASE)
+def _found(fact: str, answer: str, keys: set[str]) -> bool:
+    """A fact is in the answer as whole words, or as the same fact by facts.py's key."""
+    if re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", answer, re.IGNORECASE):
+        return True
+    return fact_key(fact) in keys
 
 
 def normalize_answer(text: str) -> str:
@@ -128,28 +129,23 @@ def statements(answer: str) -> list[tuple[str, list[int]]]:
     """The answer's sentences, each with the citation markers attached to it."""
     result = []
     for part in _STATEMENT_END.split(answer.strip()):
-        markers = [int(n) for group in _MARKER.findall(part) for n in group.split(",")]
         sentence = strip_markers(part)
         if sentence:
-            result.append((sentence, markers))
+            result.append((sentence, markers(part)))
     return result
 
 
 def supports(evidence: str, sentence: str) -> bool:
     """Support proxy (offline stand-in for NLI): the evidence holds at least 80% of the
-    sentence's content words (stemmed), and every number and capitalised name in it."""
+    sentence's content words (stemmed), and every fact of it (numbers, dates, amounts,
+    names: facts.claim_facts)."""
     if not evidence.strip():
         return False
     stems = content_stems(sentence)
     held = set(content_stems(evidence))
     if stems and sum(s in held for s in stems) < SUPPORT_SHARE * len(stems):
         return False
-    if not numbers(sentence) <= numbers(evidence):
-        return False
-    evidence_words = set(words(evidence))
-    # The sentence's first word is capitalised because it comes first, not a name.
-    names = [m.group(0).lower() for m in _NAME.finditer(sentence) if m.start() > 0]
-    return all(n in evidence_words or n in STOPWORDS for n in names)
+    return not missing_facts(sentence, evidence)
 
 
 def citation_scores(answer: str, cited: dict[int, str]) -> tuple[float, float] | None:
@@ -166,10 +162,10 @@ def citation_scores(answer: str, cited: dict[int, str]) -> tuple[float, float] |
     if not found:
         return None
     supported = precise = total = 0
-    for sentence, markers in found:
-        texts = [cited.get(m, "") for m in markers]
-        total += len(markers)
-        if not markers or not supports("\n".join(texts), sentence):
+    for sentence, marked in found:
+        texts = [cited.get(m, "") for m in marked]
+        total += len(marked)
+        if not marked or not supports("\n".join(texts), sentence):
             continue
         supported += 1
         for i, text in enumerate(texts):

@@ -1,4 +1,5 @@
-"""Words of a text as retrieval and answer checks see them: tokens, stems, numbers."""
+"""Words of a text as retrieval and answer checks see them: tokens and stems (numbers,
+dates and names are facts: see facts.py)."""
 
 from __future__ import annotations
 
@@ -22,19 +23,6 @@ STOPWORDS = frozenset(
     please anything something kind sort get got give given us let know whether right
     ok okay exactly really actually still yes many much named called like""".split()
 )
-
-MONTHS = (
-    "january february march april may june july august september october november "
-    "december"
-).split()
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
-NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
-    thousand million billion dozen""".split()
-)
-
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens; "cannot" and "n't" become "not", which is kept as meaning."""
@@ -90,7 +78,7 @@ def content_stems(text: str) -> list[str]:
 
 
 def numbers(text: str) -> set[str]:
-    """Digits and number words ("24th" -> "24", "ten" -> "ten")."""
-    found = {m.group(1) for m in re.finditer(r"\b(\d[\d,.]*)(?:st|nd|rd|th)?\b", text)}
-    found |= {w for w in words(text) if w in NUMBER_WORDS}
-    return {n.rstrip(".,").replace(",", "") for n in found}
+    """Digits and number words ("24th" -> "24", "ten" -> "ten"), as facts.py reads them."""
+    from .facts import numbers as found  # facts.py imports this module: import on use
+
+    return found(text)

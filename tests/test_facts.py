@@ -4,9 +4,21 @@ Examples are made up here; none is from a question set."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from assistant.facts import asked_kind, facts_of, markers, new_facts, strip_markers
+from assistant import facts, metrics
+from assistant.facts import (
+    FactType,
+    asked_kind,
+    fact_key,
+    facts_of,
+    markers,
+    new_facts,
+    strip_markers,
+)
+from assistant.guard import Claim, Guard
 
 
 @pytest.mark.parametrize("text, kind, expected", [
@@ -51,3 +63,53 @@ def test_markers_are_read_and_stripped_in_one_place():
     text = "They met in May [1] and agreed [2, 3]."
     assert markers(text) == [1, 2, 3]
     assert strip_markers(text) == "They met in May and agreed."
+
+
+def test_markers_small_models_write_with_spaces_are_markers_too():
+    assert markers("Agreed [ 4 ] and met [2 ,3].") == [4, 2, 3]
+    assert strip_markers("Agreed [ 4 ] and met [2 ,3].") == "Agreed and met."
+
+
+# --- one table of fact types: the guard and the metrics read the same entries ---------
+
+
+def _guard_and_passage(bot, needle: str):
+    """The guard over the tiny corpus, a retrieval, and the [n] of the passage with needle."""
+    retrieval = bot.retriever.retrieve(needle)
+    n = next(n for n, sp in enumerate(retrieval.passages, 1) if needle in sp.passage.text)
+    return Guard(bot.corpus, bot.embedder, bot.index), retrieval, n
+
+
+def test_percentages_in_the_table_are_checked_by_the_guard_and_both_metrics(tiny_bot):
+    guard, retrieval, n = _guard_and_passage(tiny_bot, "30 gigawatts")
+    # The number is in the passage, but not as a percentage.
+    wrong = guard.check(Claim("The grid will carry 30% of the power by 2040.", [n]), retrieval)
+    assert wrong.reason == "not in the cited passages: 30%"
+    source = "Gas storage stands at 78 per cent of capacity."
+    assert metrics.supports(source, "Gas storage stands at 78% of capacity.")
+    assert not metrics.supports("Gas storage stands at 78 units of capacity.",
+                                "Gas storage stands at 78% of capacity.")
+    assert metrics.key_fact_recall("Storage stands at 78 per cent.", ["78%"]) == 1
+    assert metrics.key_fact_recall("Storage stands at 78 units.", ["78%"]) == 0
+
+
+def test_a_fact_type_is_added_by_one_entry_in_the_table(monkeypatch, tiny_bot):
+    guard, retrieval, n = _guard_and_passage(tiny_bot, "30 gigawatts")
+    claim = "The grid will carry 30 gigawatts in the 2040s."
+    source = "The grid will carry 30 gigawatts by 2040."
+    # No type knows decades yet: "the 2040s" passes for the year 2040.
+    assert metrics.supports(source, claim)
+    assert "2040s" not in guard.check(Claim(claim, [n]), retrieval).reason
+
+    decade = FactType("decade", re.compile(r"\b\d{3}0s\b"), key=lambda m: m.group(0))
+    monkeypatch.setattr(facts, "FACT_TYPES", [*facts.FACT_TYPES, decade])
+    assert not metrics.supports(source, claim)
+    assert guard.check(Claim(claim, [n]), retrieval).reason == "not in the cited passages: 2040s"
+    assert metrics.key_fact_recall("It ends in the 2040s.", ["2040s"]) == 1
+
+
+@pytest.mark.parametrize("written, same", [
+    ("25th", "25"), ("ten", "10"), ("21 per cent", "21%"), ("EUR", "€"), ("1,000", "1000"),
+])
+def test_one_fact_written_two_ways_has_one_key(written, same):
+    assert fact_key(written) == fact_key(same) is not None

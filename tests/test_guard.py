@@ -90,3 +90,20 @@ def test_an_off_topic_sentence_with_known_words_is_not_supported(bot, guard):
     retrieval, n = _numbered(bot, "When did the ministers meet?", "25th of January")
     verdict = guard.check(Claim("Ministers discussed football and the weather.", [n]), retrieval)
     assert not verdict.supported
+
+
+@pytest.mark.parametrize("claim, missing", [
+    ("Ministers agreed on a €120 million fund for small coastal fleets.", ""),
+    ("Ministers agreed on a fund of 120 million euros for small coastal fleets.", ""),
+    ("Ministers agreed on a fund of USD 120 million for small coastal fleets.", "usd"),
+    ("Ministers agreed on a fund of EUR 120 billion for small coastal fleets.", "billion"),
+])
+def test_an_amount_is_checked_by_its_currency_and_size_however_written(tiny_bot, claim, missing):
+    guard = Guard(tiny_bot.corpus, tiny_bot.embedder, tiny_bot.index)
+    retrieval = tiny_bot.retriever.retrieve("fund for small coastal fleets")
+    n = next(n for n, sp in enumerate(retrieval.passages, 1) if "EUR 120" in sp.passage.text)
+    reason = guard.check(Claim(claim, [n]), retrieval).reason
+    if missing:
+        assert reason == f"not in the cited passages: {missing}"
+    else:
+        assert "not in the cited passages" not in reason

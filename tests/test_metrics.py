@@ -44,6 +44,8 @@ def test_key_fact_recall_counts_alternatives_and_whole_words_only():
     # A number is found as an ordinal, but not inside a longer number.
     assert m.key_fact_recall(answer, ["25"]) == 1
     assert m.key_fact_recall("It ends in 2025.", ["25"]) == 0
+    # The same fact written another way (facts.py's key) is found too.
+    assert m.key_fact_recall("Ten ports joined, 21 per cent more.", ["10", "21%"]) == 1
 
 
 def test_squad_token_f1_and_exact_match():
@@ -80,6 +82,13 @@ def test_support_proxy_wants_the_words_numbers_and_names():
     assert not m.supports(ALLIANCE, "The European Ports Alliance was launched on 26 January.")
     assert not m.supports(ALLIANCE, "Ylva Johansson launched the European Ports Alliance.")
     assert not m.supports("", "Anything at all.")
+
+
+def test_support_proxy_reads_names_as_the_guard_does():
+    source = "Minister Fernando Grande-Marlaska chaired the meeting in Logroño."
+    # A hyphenated name is two words, as the evidence's words are.
+    assert m.supports(source, "Fernando Grande-Marlaska chaired the meeting in Logroño.")
+    assert not m.supports(source, "Fernando Grande-Marlaska chaired the meeting in Bilbao.")
 
 
 def test_alce_precision_halves_when_one_of_two_citations_is_irrelevant():

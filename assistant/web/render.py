@@ -7,7 +7,7 @@ through esc() here, on the server, so the page never renders markup it was sent.
 import html
 import re
 
-_MARKER = re.compile(r"\[(\d+)\]")
+from ..facts import MARKER, markers
 
 TYPING = (
     '<div class="answer"><span class="typing"><span></span><span></span><span></span></span></div>'
@@ -48,7 +48,7 @@ def render_question(question: str) -> str:
 
 def render_streaming(text: str) -> str:
     """A partly written answer: markers shown, not yet linked (citations come at the end)."""
-    body = _MARKER.sub(r'<sup class="cite pending">\1</sup>', _paragraphs(text))
+    body = MARKER.sub(r'<sup class="cite pending">\1</sup>', _paragraphs(text))
     return f'<div class="answer">{body}<span class="caret"></span></div>'
 
 
@@ -57,9 +57,12 @@ def render_answer(turn: dict, index: int) -> str:
     quotes = {c["marker"]: c for c in turn["citations"]}
 
     def link(match: re.Match) -> str:
-        citation = quotes.get(int(match.group(1)))
+        return "".join(linked(n) for n in markers(match.group(0)))
+
+    def linked(marker: int) -> str:
+        citation = quotes.get(marker)
         if citation is None:
-            return match.group(0)
+            return f"[{marker}]"
         title = f"“{citation['quote']}” — {citation['document']}, {citation['passage_id']}"
         # The href names the card (src-<turn>-<marker>) that the page's script opens.
         return (
@@ -67,7 +70,7 @@ def render_answer(turn: dict, index: int) -> str:
             f"{citation['marker']}</a>"
         )
 
-    body = _MARKER.sub(link, _paragraphs(turn["answer"]))
+    body = MARKER.sub(link, _paragraphs(turn["answer"]))
     kind = "answer" if turn["answered"] else "answer abstained"
     notes = ""
     if not turn["answered"]:
