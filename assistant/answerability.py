@@ -18,10 +18,10 @@ from importlib import resources
 
 from .conversation import split_focus
 from .corpus import vocabulary
-from .facts import KIND_NOUNS, asked_kind, new_facts, people
+from .facts import KIND_NOUNS, asked_kind, new_facts, numbers, people
 from .index import POINTS_BACK
 from .retrieval import TERM_SIMILARITY, Retrieval
-from .text import STOPWORDS, content_stems, content_words, numbers, stem, words
+from .text import STOPWORDS, content_stems, content_words, stem, words
 from .types import ScoredPassage, Span
 
 Candidate = tuple[ScoredPassage, Span, float]  # a sentence and how well it matches

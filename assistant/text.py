@@ -75,10 +75,3 @@ def content_words(text: str) -> list[str]:
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order, without repeats."""
     return list(dict.fromkeys(stem(w) for w in content_words(text)))
-
-
-def numbers(text: str) -> set[str]:
-    """Digits and number words ("24th" -> "24", "ten" -> "ten"), as facts.py reads them."""
-    from .facts import numbers as found  # facts.py imports this module: import on use
-
-    return found(text)

@@ -131,3 +131,10 @@ def test_the_question_an_error_a_hint_and_the_title_bar_escape_their_text(corpus
         _assert_only_own_markup(markup)
         assert not Elements(markup).named("a")
     assert "second &amp; last" in render_question("first\n\nsecond & last")
+
+
+def test_a_group_of_markers_links_each_one_it_can(corpus):
+    reply = _cited_reply(corpus)
+    turn = {**turn_from_reply(reply), "answer": "The lamp was replaced [1, 2]."}
+    answer = Elements(render_answer(turn, 5))
+    assert [a["href"] for a in answer.named("a")] == ["#cite-5-1"]  # [2] cites nothing
