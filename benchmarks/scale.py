@@ -108,9 +108,9 @@ def child(task: str, corpus_dir: str, data_dir: str, embedder: str, extra: str) 
     elif task == "encode":
         from assistant.corpus import load_corpus
 
+        # The floor: load the model and encode each sentence of the corpus once.
         corpus = load_corpus(Path(corpus_dir))
-        texts = [p.text for p in corpus.passages]
-        texts += [p.sentence_text(s) for p in corpus.passages for s in p.sentences]
+        texts = [p.sentence_text(s) for p in corpus.passages for s in p.sentences]
         model = make_embedder()
         mark = time.perf_counter()
         for start in range(0, len(texts), 256):
@@ -185,17 +185,18 @@ def main() -> None:
         return
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     print(f"embedder: {args.embedder}; load average at start: {load}")
-    print("| passages | releases | texts embedded (per passage) | index | vs batch-encode "
+    print("| passages | releases | texts embedded (per passage) | index "
+          "| rate vs load + encode each sentence once "
           "| data folder | peak RSS index / ask | ready to ask (floor) | ask p50 / p95 | hit@3 |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as scratch:
         for size in [int(s) for s in args.sizes.split(",")]:
             r = measure(size, args.embedder, args.questions, Path(scratch))
             rate = r["texts"] / r["index_s"]
-            floor_rate = r["encode_texts"] / r["encode_s"]
             print(f"| {r['passages']:,} | {r['releases']:,} | {r['texts']:,} "
                   f"({r['texts'] / r['passages']:.1f}) | {r['index_s']:.0f} s ({rate:.0f} texts/s) "
-                  f"| {rate / floor_rate:.0%} of {floor_rate:.0f} texts/s "
+                  f"| {r['encode_s'] / r['index_s']:.0%} ({r['encode_s']:.0f} s for "
+                  f"{r['encode_texts']:,} sentences) "
                   f"| {r['data_mb']:.0f} MB | {r['index_rss']:.0f} / {r['ask_rss']:.0f} MB "
                   f"| {r['ready_s']:.1f} s ({r['floor_s']:.1f} s, "
                   f"{r['ready_s'] / r['floor_s']:.1f}x) "
