@@ -5,9 +5,7 @@ import uuid
 
 def turn_from_reply(reply) -> dict:
     """The parts of a Reply the page and the feedback file keep (plain JSON)."""
-    turn = reply.to_dict()
-    del turn["passages"]  # the page shows citations and related reading, not scores
-    return {"id": uuid.uuid4().hex, **turn, "error": False}
+    return {"id": uuid.uuid4().hex, **ask_payload(reply), "error": False}
 
 
 def failed_turn(question: str) -> dict:
@@ -33,7 +31,8 @@ def new_conversation() -> dict:
 
 
 def ask_payload(reply) -> dict:
-    """What the API returns: the reply's one JSON form, without retrieval scores."""
+    """What the API returns: the reply's one JSON form, without retrieval scores (the
+    page too shows citations and related reading, not scores)."""
     payload = reply.to_dict()
     del payload["passages"]
     return payload
