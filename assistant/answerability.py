@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .corpus import vocabulary
 from .facts import KIND_NOUNS, asked_kind, new_facts, numbers, people
 from .index import POINTS_BACK
 from .retrieval import TERM_SIMILARITY, Retrieval
+from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
 from .types import ScoredPassage, Span
 
@@ -109,13 +109,13 @@ def is_yes_no(question: str) -> bool:
 class Assessor:
     """Decides answerability for any answerer, from signals that hold on any release."""
 
-    def __init__(self, corpus, index, model: Model | None = None):
+    def __init__(self, corpus, index, tables: CorpusTables, model: Model | None = None):
         self.corpus = corpus
         self.index = index
         self.model = model or Model.load()
-        self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
-        self._corpus_numbers = {n for d in corpus.documents for n in numbers(d.text)}
-        self._lower_case = {w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)}
+        self._corpus_stems = tables.stems
+        self._corpus_numbers = tables.numbers
+        self._lower_case = tables.lower_case
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
 
@@ -338,9 +338,7 @@ class Assessor:
         }
         slug = retrieval.passages[0].passage.doc_slug
         named = []
-        for passage in self.corpus.passages:
-            if passage.doc_slug != slug:
-                continue
+        for passage in self.corpus.passages_of(slug):
             for span in passage.sentences:
                 if people(passage.sentence_text(span)):
                     sp, score = scored.get((passage.id, span), (ScoredPassage(passage, 0.0), 0.0))

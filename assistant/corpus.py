@@ -67,9 +67,16 @@ class Corpus:
         """The document with this slug."""
         return self._by_slug[slug]
 
+    def passages_of(self, slug: str) -> list[Passage]:
+        """The passages of one document, in reading order."""
+        return self._by_document.get(slug, [])
+
     def __post_init__(self):
         self._by_id = {p.id: p for p in self.passages}
         self._by_slug = {d.slug: d for d in self.documents}
+        self._by_document: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            self._by_document.setdefault(passage.doc_slug, []).append(passage)
 
 
 def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import threading
 from pathlib import Path
+
+import numpy as np
+
+BATCH = 32  # texts per forward pass; sentence-transformers sorts a call's texts by length
 
 
 class EmbeddingError(RuntimeError):
@@ -47,22 +50,25 @@ class Embedder:
                 model_name=self.model_path,
                 device="cpu",
                 normalize=True,
-                embed_batch_size=32,
+                embed_batch_size=BATCH,
                 show_progress_bar=False,
             )
         return self._model
 
-    def query(self, text: str) -> list[float]:
+    def query(self, text: str) -> np.ndarray:
         """One text -> one vector."""
-        self.texts_embedded += 1
-        return self._load().get_query_embedding(text)
+        return self.many([text])[0]
 
-    def many(self, texts: list[str]) -> list[list[float]]:
-        """Texts -> vectors, in batches."""
-        if not texts:
-            return []
+    def many(self, texts: list[str]) -> np.ndarray:
+        """Texts -> unit vectors (one row each), in one pass: the model sorts them by
+        length, so a large call wastes little on padding. The model has no query
+        prompt, so a question and a passage are embedded alike."""
         self.texts_embedded += len(texts)
-        return self._load().get_text_embedding_batch(texts)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self._load()._model  # llama-index's wrapper batches without sorting
+        return model.encode(texts, batch_size=BATCH, normalize_embeddings=True,
+                            convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
 
 
 class HashingEmbedder:
@@ -75,22 +81,21 @@ class HashingEmbedder:
         self.texts_embedded = 0
         self.model_id = f"hashing-{dimensions}"
 
-    def query(self, text: str) -> list[float]:
+    def query(self, text: str) -> np.ndarray:
         """One text -> one vector."""
-        self.texts_embedded += 1
-        return self._vector(text)
+        return self.many([text])[0]
 
-    def many(self, texts: list[str]) -> list[list[float]]:
-        """Texts -> vectors."""
+    def many(self, texts: list[str]) -> np.ndarray:
+        """Texts -> unit vectors, one row each."""
         self.texts_embedded += len(texts)
-        return [self._vector(text) for text in texts]
+        return np.array([self._vector(text) for text in texts], dtype=np.float32).reshape(
+            len(texts), self.dimensions)
 
-    def _vector(self, text: str) -> list[float]:
-        vector = [0.0] * self.dimensions
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimensions, dtype=np.float32)
         for word in re.findall(r"\w+", text.lower()):
             for feature in {word, word[:5]}:  # the stem lets "ports" meet "port"
                 digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
                 slot = int.from_bytes(digest[:4], "little") % self.dimensions
                 vector[slot] += 1.0 if digest[4] & 1 else -1.0
-        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
-        return [x / norm for x in vector]
+        return vector / (np.linalg.norm(vector) or 1.0)

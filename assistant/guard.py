@@ -141,7 +141,7 @@ class Guard:
                 if claim_stems
                 else 0.0
             )
-            meaning = cosine(claim_vector, vector) if vector else 0.0
+            meaning = cosine(claim_vector, vector) if vector is not None else 0.0
             scored.append(
                 (sp, span, MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * overlap)
             )

@@ -1,14 +1,17 @@
 """Passages -> Chroma collections (on disk or a server), reused while unchanged.
 
-Two collections per settings fingerprint: passages and their sentences. Every
-Chroma id carries the document's fingerprint ("<passage-id>@<doc-fp>"), so a new
-version of a document is written beside the old one and the old one is deleted
-only once the new one is complete: a crash never leaves a half-written document
-that looks finished, and the next sync repairs it.
+Per settings fingerprint, four collections: passage vectors, sentence vectors, one
+vector per corpus word, and a manifest of document versions. Each sentence is
+embedded once, and a passage's vector is the length-weighted mean of its sentences'
+(its words are not encoded twice). Every vector id carries its document's fingerprint
+("<key>@<doc-fp>"), so a new version of a document is written beside the old one; the manifest marks a version
+complete only once all its vectors are stored, and only then is the old one deleted:
+a crash never leaves a half-written document that looks finished.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import re
@@ -32,8 +35,10 @@ from .types import Document, Passage
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
+# Bump when what is stored per passage changes: the index is rebuilt.
+INDEX_VERSION = "sentence-mean-v1"
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
-CHECKPOINT = 512  # texts embedded and stored together: what a killed indexing run loses
+CHECKPOINT = 2048  # sentences embedded and stored together: what a killed run loses at most
 
 
 @dataclass
@@ -68,8 +73,14 @@ def sentence_in_context(passage: Passage, number: int) -> str:
     return text
 
 
+def passage_texts(passage: Passage) -> list[str]:
+    """What is embedded for a passage: its sentences in context (its text if it has none)."""
+    count = len(passage.sentences)
+    return [sentence_in_context(passage, n) for n in range(1, count + 1)] or [passage.text]
+
+
 class PassageIndex:
-    """Dense vectors of passages and sentences in Chroma, via llama-index."""
+    """Dense vectors of passages, sentences and corpus words in Chroma."""
 
     @guarded
     def __init__(self, settings, embedder: Embedder):
@@ -81,68 +92,132 @@ class PassageIndex:
         # (read_only_copy: where a read-only index was copied to be opened, or None)
         self._client, self.read_only_copy = chroma_client(settings)
         key = hashlib.sha256(
-            f"{embedder.model_id}|{SPLITTER_VERSION}".encode()
+            f"{embedder.model_id}|{SPLITTER_VERSION}|{INDEX_VERSION}".encode()
         ).hexdigest()[:10]
-        self._passages = self._store(f"{settings.collection}-passages-{key}")
-        self._sentences = self._store(f"{settings.collection}-sentences-{key}")
-        self._terms = self._store(f"{settings.collection}-terms-{key}")
+        name = settings.collection
+        self._passages = self._collection(f"{name}-passages-{key}")
+        self._sentences = self._collection(f"{name}-sentences-{key}")
+        self._terms = self._collection(f"{name}-terms-{key}")
+        self._manifest = self._collection(f"{name}-documents-{key}")
+        self._tables = self._collection(f"{name}-tables-{key}") if settings.chroma_url else None
         # Only this collection's own older versions, never another setup's collections.
         self._ours = re.compile(
-            re.escape(settings.collection) + r"-(passages|sentences|terms)-[0-9a-f]{10}"
-        )
+            re.escape(name) + r"-(passages|sentences|terms|documents|tables)-[0-9a-f]{10}")
         self._live_suffix = key
-        self._vector_cache: dict[str, list[float]] = {}
-        self._term_cache: dict[str, object] = {}
+        self._vector_cache: dict[str, np.ndarray] = {}
+        self._term_cache: dict[str, np.ndarray] = {}
         self._fingerprints: dict[str, str] = {}
 
-    def _store(self, name: str):
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
+    def _collection(self, name: str):
         try:
-            collection = self._client.get_or_create_collection(
-                name=name, metadata={"hnsw:space": "cosine"}
-            )
+            return self._client.get_or_create_collection(
+                name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as error:  # connection refused, auth, bad name
             raise IndexUnavailable(describe(self.settings, error)) from None
-        return ChromaVectorStore(chroma_collection=collection)
+
+    def _versions(self) -> dict[tuple[str, str], bool]:
+        """Stored document versions: (slug, fingerprint) -> whether complete."""
+        got = self._manifest.get(include=["metadatas"])
+        return {(m["doc_slug"], m["fingerprint"]): bool(m["complete"])
+                for m in got["metadatas"]}
+
+    def _mark(self, documents: list[Document], complete: bool) -> None:
+        if documents:
+            self._manifest.upsert(
+                ids=[_chroma_id(d.slug, d) for d in documents],
+                embeddings=np.ones((len(documents), 1), dtype=np.float32),
+                metadatas=[{**_version(d), "complete": complete} for d in documents])
 
     @guarded
-    def sync(self, corpus: Corpus, progress: Progress | None = None) -> SyncReport:
-        """Make the collections hold exactly the corpus; embed only what changed."""
+    def sync(self, corpus: Corpus, progress: Progress | None = None,
+             words: set[str] | None = None) -> SyncReport:
+        """Make the collections hold exactly the corpus; embed only what changed.
+        words: the corpus's vocabulary, when already at hand."""
         report = SyncReport()
+        versions = self._versions()
+        stale = [d for d in corpus.documents if not versions.get((d.slug, d.fingerprint))]
+        stale_slugs = {d.slug for d in stale}
+        report.reused = [d.slug for d in corpus.documents if d.slug not in stale_slugs]
+        # Marked before any vector is written, so an abandoned version is found and
+        # deleted later even if its document is gone by then.
+        self._mark([d for d in stale if (d.slug, d.fingerprint) not in versions], False)
+        todo = self._unstored([p for p in corpus.passages if p.doc_slug in stale_slugs],
+                              corpus)
+        words = vocabulary(corpus) if words is None else words
+        new_words = sorted(words - set(self._terms.get(include=[])["ids"]))
+        counter = _Counter(sum(len(passage_texts(p)) for p in todo) + len(new_words), progress)
+        left = {d.slug: 0 for d in stale}
+        for passage in todo:
+            left[passage.doc_slug] += 1
+        self._finish([d for d in stale if not left[d.slug]], versions)
+        for chunk in _chunks(todo):
+            report.vectors_written += self._write(chunk, corpus, counter)
+            for passage in chunk:
+                left[passage.doc_slug] -= 1
+            self._finish([d for d in stale if d.slug in {p.doc_slug for p in chunk}
+                          and not left[d.slug]], versions)
+        report.embedded = [d.slug for d in stale]
         wanted = {d.slug: d.fingerprint for d in corpus.documents}
-        present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
-        by_doc: dict[str, list[Passage]] = {}
-        for passage in corpus.passages:
-            by_doc.setdefault(passage.doc_slug, []).append(passage)
-        stale = [d for d in corpus.documents if not self._complete(d, by_doc, present)]
-        words = vocabulary(corpus)
-        new_words = sorted(words - set(self._terms.client.get(include=[])["ids"]))
-        done_before = sum(  # stored by an earlier run that was stopped mid-document
-            len(ids.get(d.slug, {}).get(d.fingerprint, ())) for d in stale for ids in present
-        )
-        total = len(new_words) - done_before + sum(
-            len(p.sentences) + 1 for d in stale for p in by_doc.get(d.slug, ())
-        )
-        counter = _Counter(total, progress)
-        for document in corpus.documents:
-            if document not in stale:
-                report.reused.append(document.slug)
-                continue
-            passages = by_doc.get(document.slug, [])
-            self._write(document, passages, present, counter)
-            report.embedded.append(document.slug)
-            report.vectors_written += len(passages) + sum(len(p.sentences) for p in passages)
-        for store, ids in zip((self._passages, self._sentences), present):
-            gone = [slug for slug in ids if slug not in wanted]
-            for slug in gone:
-                store.client.delete(ids=[i for fp in ids[slug].values() for i in fp])
-            report.removed.extend(s for s in gone if s not in report.removed)
+        gone = [(s, fp) for s, fp in versions if s not in wanted]
+        self._delete(gone)
+        report.removed = sorted({s for s, _ in gone})
         report.vectors_written += self._sync_terms(words, new_words, counter)
         self._drop_other_versions()
         # Searches that name no corpus of their own use this one from now on.
         self._fingerprints = wanted
         return report
+
+    def _unstored(self, passages: list[Passage], corpus: Corpus) -> list[Passage]:
+        """The passages whose vector is not stored yet (a passage is stored after its
+        sentences, so a stored passage is whole): a killed run resumes where it stopped."""
+        ids = [_chroma_id(p.id, corpus.document(p.doc_slug)) for p in passages]
+        stored: set[str] = set()
+        for start in range(0, len(ids), self._batch_size()):
+            stored.update(self._passages.get(ids=ids[start : start + self._batch_size()],
+                                             include=[])["ids"])
+        return [p for p, i in zip(passages, ids) if i not in stored]
+
+    def _write(self, passages: list[Passage], corpus: Corpus, counter) -> int:
+        """Embed the passages' sentences in one pass and store them, then the passages."""
+        texts = [passage_texts(p) for p in passages]
+        vectors = counter.embed(self.embedder, [t for ts in texts for t in ts],
+                                passages[-1].doc_slug)
+        rows, sentence_ids, sentence_meta, passage_vectors, at = [], [], [], [], 0
+        for passage, its in zip(passages, texts):
+            document = corpus.document(passage.doc_slug)
+            # A model that pools its tokens' vectors: longer sentences weigh more.
+            weights = np.array([[len(t.split())] for t in its], dtype=np.float32)
+            mean = (vectors[at : at + len(its)] * weights).sum(axis=0)
+            passage_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
+            for n in range(1, len(passage.sentences) + 1):
+                rows.append(at + n - 1)
+                sentence_ids.append(_chroma_id(sentence_key(passage, n), document))
+                sentence_meta.append(_version(document))
+            at += len(its)
+        self._add(self._sentences, sentence_ids, vectors[rows], sentence_meta)
+        documents = [corpus.document(p.doc_slug) for p in passages]
+        self._add(self._passages, [_chroma_id(p.id, d) for p, d in zip(passages, documents)],
+                  np.array(passage_vectors, dtype=np.float32), [_version(d) for d in documents])
+        return len(sentence_ids) + len(passages)
+
+    def _finish(self, documents: list[Document], versions) -> None:
+        """Mark these versions complete; only then delete their documents' other versions."""
+        self._mark(documents, True)
+        fingerprints = {d.slug: d.fingerprint for d in documents}
+        self._delete([(s, fp) for s, fp in versions
+                      if s in fingerprints and fp != fingerprints[s]])
+
+    def _delete(self, versions: list[tuple[str, str]]) -> None:
+        for slug, fingerprint in versions:
+            where = {"$and": [{"doc_slug": slug}, {"fingerprint": fingerprint}]}
+            for store in (self._passages, self._sentences, self._manifest):
+                store.delete(where=where)
+
+    @property
+    def shared_tables(self):
+        """Where the corpus tables are shared with other machines: this Chroma server
+        (None on disk, where the data folder holds them)."""
+        return _SharedTables(self._tables) if self._tables is not None else None
 
     def use(self, corpus: Corpus) -> None:
         """Answer for this corpus's versions without a sync (all of them are stored)."""
@@ -156,36 +231,44 @@ class PassageIndex:
             if self._ours.fullmatch(name):
                 self._client.delete_collection(name)
 
-    def _add(self, store, nodes: list) -> None:
-        """Write nodes in the largest batches the store takes (a big release has more
-        vectors than Chroma accepts in one call)."""
-        size = max(1, self._client.get_max_batch_size() - 1)
-        for start in range(0, len(nodes), size):
-            store.add(nodes[start : start + size])
+    def _batch_size(self) -> int:
+        return max(1, self._client.get_max_batch_size() - 1)
+
+    def _add(self, store, ids: list[str], vectors: np.ndarray, metadatas=None) -> None:
+        """Write in the largest batches the store takes (thousands of vectors a call)."""
+        size = self._batch_size()
+        for start in range(0, len(ids), size):
+            end = start + size
+            store.add(ids=ids[start:end], embeddings=vectors[start:end],
+                      metadatas=metadatas[start:end] if metadatas else None)
 
     def _sync_terms(self, wanted: set[str], new: list[str], counter) -> int:
         """One vector per distinct corpus word, so a question's unseen word can be
         matched to the nearest word the corpus does use ("stop" ~ "prevent")."""
-        from llama_index.core.schema import TextNode
-
-        gone = sorted(set(self._terms.client.get(include=[])["ids"]) - wanted)
+        gone = sorted(set(self._terms.get(include=[])["ids"]) - wanted)
         if gone:
-            self._terms.client.delete(ids=gone)
-        vectors = counter.embed(self.embedder, new, "vocabulary")
+            self._terms.delete(ids=gone)
         if new:
-            self._add(self._terms,
-                      [TextNode(id_=w, text=w, embedding=v) for w, v in zip(new, vectors)])
+            self._add(self._terms, new, counter.embed(self.embedder, new, "vocabulary"))
         return len(new)
+
+    def remember_terms(self, words: list[str], vectors) -> None:
+        """Vectors of words embedded with a question: the nearest-word look-up and the
+        answerability stage then read them here instead of encoding them again."""
+        if len(self._term_cache) + len(words) > MAX_CACHED_TERMS:
+            self._term_cache.clear()  # a long-running server meets ever new words
+        for word, vector in zip(words, vectors):
+            self._term_cache[word] = np.asarray(vector, dtype=np.float32)
 
     @guarded
     def nearest_terms(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """For each word, the closest corpus word and its cosine similarity."""
         if not words:
             return {}
-        vectors = self.term_vectors(words)  # cached: the answerability stage reuses them
-        result = self._terms.client.query(
-            query_embeddings=[vectors[w] for w in words], n_results=1, include=["distances"]
-        )
+        vectors = self.term_vectors(words)
+        result = self._terms.query(
+            query_embeddings=np.array([vectors[w] for w in words]), n_results=1,
+            include=["distances"])
         return {
             word: (ids[0], 1.0 - distances[0])
             for word, ids, distances in zip(words, result["ids"], result["distances"])
@@ -193,87 +276,26 @@ class PassageIndex:
         }
 
     @guarded
-    def term_vectors(self, terms: list[str]) -> dict[str, list[float]]:
-        """Stored vectors of corpus words (cached); words the corpus never uses are
-        embedded once and cached too."""
+    def term_vectors(self, terms: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of words: the stored ones of corpus words (cached); a word neither
+        stored nor remembered is embedded (and cached)."""
         missing = [t for t in dict.fromkeys(terms) if t not in self._term_cache]
-        if len(self._term_cache) + len(missing) > MAX_CACHED_TERMS:
-            self._term_cache.clear()  # a long-running server meets ever new words
-            missing = list(dict.fromkeys(terms))
         if missing:
-            got = self._terms.client.get(ids=missing, include=["embeddings"])
-            for term, vector in zip(got["ids"], got["embeddings"]):
-                self._term_cache[term] = np.asarray(vector, dtype=np.float32)
+            got = self._terms.get(ids=missing, include=["embeddings"])
+            self.remember_terms(got["ids"], got["embeddings"])
             unseen = [t for t in missing if t not in self._term_cache]
-            for term, vector in zip(unseen, self.embedder.many(unseen)):
-                self._term_cache[term] = np.asarray(vector, dtype=np.float32)
+            if unseen:
+                self.remember_terms(unseen, self.embedder.many(unseen))
         return {t: self._term_cache[t] for t in terms}
 
     @guarded
     def ready(self, corpus: Corpus) -> set[str]:
         """The documents whose current version is stored whole (servable before a sync)."""
-        present = _ids_by_document(self._passages), _ids_by_document(self._sentences)
-        by_doc: dict[str, list[Passage]] = {}
-        for passage in corpus.passages:
-            by_doc.setdefault(passage.doc_slug, []).append(passage)
-        return {d.slug for d in corpus.documents
-                if self._complete(d, by_doc, present, old_versions_ok=True)}
-
-    def _complete(self, document: Document, by_doc, present, old_versions_ok=False) -> bool:
-        passages = by_doc.get(document.slug, [])
-        want_p = {_chroma_id(p.id, document) for p in passages}
-        want_s = {
-            _chroma_id(sentence_key(p, n), document)
-            for p in passages
-            for n in range(1, len(p.sentences) + 1)
-        }
-        have_p = present[0].get(document.slug, {}).get(document.fingerprint, set())
-        have_s = present[1].get(document.slug, {}).get(document.fingerprint, set())
-        others = [
-            fp for ids in present for fp in ids.get(document.slug, {}) if fp != document.fingerprint
-        ]
-        return have_p == want_p and have_s == want_s and (old_versions_ok or not others)
-
-    def _write(self, document: Document, passages: list[Passage], present, counter) -> None:
-        """Embed and store what the document's current version still lacks, a batch at
-        a time: each stored batch is a checkpoint, so a killed run resumes where it
-        stopped instead of starting the document over."""
-        from llama_index.core.schema import TextNode
-
-        have = [ids.get(document.slug, {}).get(document.fingerprint, set()) for ids in present]
-        sentences = [
-            (sentence_key(p, n), p, sentence_in_context(p, n))
-            for p in passages
-            for n in range(1, len(p.sentences) + 1)
-        ]
-        work = [
-            (self._passages, [(p.id, p, p.text) for p in passages], have[0]),
-            (self._sentences, sentences, have[1]),
-        ]
-        for store, items, stored in work:
-            todo = [item for item in items if _chroma_id(item[0], document) not in stored]
-            for start in range(0, len(todo), CHECKPOINT):
-                batch = todo[start : start + CHECKPOINT]
-                vectors = counter.embed(self.embedder, [t for _, _, t in batch], document.slug)
-                self._add(store, [
-                    TextNode(id_=_chroma_id(key, document), text=text, embedding=vector,
-                             metadata={"key": key, "passage_id": passage.id,
-                                       "doc_slug": document.slug})
-                    for (key, passage, text), vector in zip(batch, vectors)
-                ])
-        # Only now that the new version is complete does the old one go.
-        for store, ids in zip((self._passages, self._sentences), present):
-            old = [
-                i
-                for fp, fp_ids in ids.get(document.slug, {}).items()
-                if fp != document.fingerprint
-                for i in fp_ids
-            ]
-            if old:
-                store.client.delete(ids=old)
+        versions = self._versions()
+        return {d.slug for d in corpus.documents if versions.get((d.slug, d.fingerprint))}
 
     def _drop_other_versions(self) -> None:
-        """Collections of an older model or splitter are removed once ours is full."""
+        """Collections of an older model, splitter or layout are removed once ours is full."""
         for collection in self._client.list_collections():
             name = getattr(collection, "name", collection)
             if self._ours.fullmatch(name) and not name.endswith(self._live_suffix):
@@ -295,11 +317,9 @@ class PassageIndex:
 
     def _search(self, store, vector, k, releases, fingerprints) -> list[tuple[str, float]]:
         fingerprints = self._fingerprints if fingerprints is None else fingerprints
-        collection = store.client
         where = {"doc_slug": {"$in": list(releases)}} if releases else None
-        result = collection.query(
-            query_embeddings=[vector], n_results=k, include=["distances"], where=where
-        )
+        result = store.query(query_embeddings=np.asarray([vector], dtype=np.float32),
+                             n_results=k, include=["distances"], where=where)
         hits = []
         for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
             key, _, fingerprint = chroma_id.rpartition("@")
@@ -310,7 +330,7 @@ class PassageIndex:
 
     @guarded
     def sentence_vectors(self, keys: list[str],
-                         fingerprints: dict | None = None) -> dict[str, list[float]]:
+                         fingerprints: dict | None = None) -> dict[str, np.ndarray]:
         """Stored vectors of the given sentences, of the versions in fingerprints (the
         last synced corpus's when None); cached per version, which never changes."""
         fingerprints = self._fingerprints if fingerprints is None else fingerprints
@@ -321,40 +341,70 @@ class PassageIndex:
             self._vector_cache.clear()  # edits over a long run leave old versions behind
             missing = list(ids.values())
         if missing:
-            got = self._sentences.client.get(ids=missing, include=["embeddings"])
+            got = self._sentences.get(ids=missing, include=["embeddings"])
             for chroma_id, vector in zip(got["ids"], got["embeddings"]):
-                self._vector_cache[chroma_id] = list(vector)
+                self._vector_cache[chroma_id] = np.asarray(vector, dtype=np.float32)
         return {k: self._vector_cache[i] for k, i in ids.items() if i in self._vector_cache}
 
 
-class _Counter:
-    """Embeds in batches and reports (done, total, document) after each batch."""
+class _SharedTables:
+    """Saved corpus tables, as parts of a few MB in a Chroma collection (its records
+    need a vector: a constant one)."""
 
-    BATCH = 32
+    PART = 4_000_000  # base64 characters a record
+
+    def __init__(self, collection):
+        self.collection = collection
+
+    def get(self, key: str) -> bytes | None:
+        got = self.collection.get(where={"key": key}, include=["metadatas"])
+        parts = sorted(got["metadatas"], key=lambda m: m["part"])
+        if not parts or len(parts) != parts[0]["parts"]:
+            return None  # none, or still being written
+        return base64.b64decode("".join(m["data"] for m in parts))
+
+    def put(self, key: str, blob: bytes) -> None:
+        text = base64.b64encode(blob).decode()
+        parts = range(0, len(text), self.PART)
+        for n, start in enumerate(parts):
+            self.collection.upsert(
+                ids=[f"{key}/{n}"], embeddings=np.ones((1, 1), dtype=np.float32),
+                metadatas=[{"key": key, "part": n, "parts": len(parts),
+                            "data": text[start : start + self.PART]}])
+        self.collection.delete(where={"key": {"$ne": key}})  # older corpora's
+
+
+class _Counter:
+    """Embeds and reports (done, total, what) after each call."""
 
     def __init__(self, total: int, progress: Progress | None):
         self.done, self.total, self.progress = 0, total, progress
 
-    def embed(self, embedder: Embedder, texts: list[str], what: str) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), self.BATCH):
-            vectors.extend(embedder.many(texts[start : start + self.BATCH]))
-            self.done += len(texts[start : start + self.BATCH])
-            if self.progress:
-                self.progress(self.done, self.total, what)
+    def embed(self, embedder: Embedder, texts: list[str], what: str) -> np.ndarray:
+        vectors = embedder.many(texts)
+        self.done += len(texts)
+        if self.progress:
+            self.progress(self.done, self.total, what)
         return vectors
+
+
+def _chunks(passages: list[Passage]):
+    """Whole passages, about CHECKPOINT sentences a chunk, across documents."""
+    chunk, size = [], 0
+    for passage in passages:
+        chunk.append(passage)
+        size += max(1, len(passage.sentences))
+        if size >= CHECKPOINT:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _chroma_id(key: str, document: Document) -> str:
     return f"{key}@{document.fingerprint}"
 
 
-def _ids_by_document(store) -> dict[str, dict[str, set[str]]]:
-    """All ids in a collection, grouped by document slug and fingerprint."""
-    ids = store.client.get(include=[])["ids"]
-    grouped: dict[str, dict[str, set[str]]] = {}
-    for chroma_id in ids:
-        key, _, fingerprint = chroma_id.rpartition("@")
-        slug = key.split("#")[0]
-        grouped.setdefault(slug, {}).setdefault(fingerprint, set()).add(chroma_id)
-    return grouped
+def _version(document: Document) -> dict:
+    """The metadata every vector carries: which document version it belongs to."""
+    return {"doc_slug": document.slug, "fingerprint": document.fingerprint}

@@ -25,6 +25,7 @@ from .embedding import Embedder
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
 from .retrieval import Retrieval, Retriever, named_releases
+from .tables import CorpusTables, fingerprint, load_tables
 from .types import Reply
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class Assistant:
         quiet_telemetry()  # the Python API's start: before any model library is imported
         self.settings = settings or Settings.from_env(corpus_dir=corpus_dir, data_dir=data_dir)
         self._folder = folder_state(self.settings.corpus_dir)
+        self._writes = build_index  # a read-only use saves no tables either
+        self._last_tables: tuple[str, CorpusTables] | None = None
         corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
@@ -107,7 +110,8 @@ class Assistant:
             PassageIndex(self.settings, self.embedder).drop()  # an index on a server
         try:
             index = PassageIndex(self.settings, self.embedder)
-            self.sync_report = index.sync(corpus, progress)
+            words = self._tables(corpus, index).vocabulary
+            self.sync_report = index.sync(corpus, progress, words)
             return index
         except IndexDamaged as error:
             # The releases are at hand: build the index again rather than refuse to
@@ -124,8 +128,9 @@ class Assistant:
 
     def _load(self, corpus: Corpus) -> _Loaded:
         """What questions read, built for one corpus."""
-        retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k)
-        assessor = Assessor(corpus, self.index)
+        tables = self._tables(corpus)
+        retriever = Retriever(corpus, self.index, self.embedder, self.settings.top_k, tables)
+        assessor = Assessor(corpus, self.index, tables)
         answerer, rewriter = ExtractiveAnswerer(corpus), OfflineRewriter()
         if self.settings.answerer == "llm":
             from .chat import ChatModel
@@ -138,6 +143,15 @@ class Assistant:
             rewriter = LLMRewriter(chat)
         return _Loaded(corpus, retriever, assessor, self._given_answerer or answerer,
                        self._given_rewriter or rewriter)
+
+    def _tables(self, corpus: Corpus, index: PassageIndex | None = None) -> CorpusTables:
+        """The corpus tables: saved in the data folder, and on a Chroma server if any."""
+        key = fingerprint(corpus)
+        if self._last_tables is None or self._last_tables[0] != key:
+            tables = load_tables(corpus, self.settings.data_dir / "tables",
+                                 (index or self.index).shared_tables, save=self._writes)
+            self._last_tables = key, tables
+        return self._last_tables[1]
 
     # What questions read lives in one snapshot, swapped in one step by reload().
     corpus = property(lambda self: self._loaded.corpus)
@@ -175,7 +189,7 @@ class Assistant:
 
     def _reload(self, folder: tuple, progress: Progress | None) -> SyncReport:
         corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
-        report = self.index.sync(corpus, progress)
+        report = self.index.sync(corpus, progress, self._tables(corpus).vocabulary)
         record_indexed(self.settings.data_dir, corpus, report.embedded)
         self._loaded = self._load(corpus)
         self.sync_report, self._folder, self.pending = report, folder, []

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-import math
-import threading
 from dataclasses import dataclass, field
 
-from .corpus import Corpus, vocabulary
+import numpy as np
+
+from .corpus import Corpus
 from .embedding import Embedder
 from .facts import find_facts
 from .index import PassageIndex, sentence_key
+from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
 from .types import ScoredPassage, Span
 
@@ -25,7 +25,7 @@ class Retrieval:
     """The ranked passages for one query, and the query's vector (reused downstream)."""
 
     query: str
-    vector: list[float]
+    vector: np.ndarray
     passages: list[ScoredPassage]
     # Query words the corpus never uses -> (nearest corpus word, cosine similarity).
     near_terms: dict[str, tuple[str, float]] = field(default_factory=dict)
@@ -35,15 +35,16 @@ class Retrieval:
 class Retriever:
     """Hybrid search over one corpus; the BM25 index is built once, in memory."""
 
-    def __init__(self, corpus: Corpus, index: PassageIndex, embedder: Embedder, top_k: int):
+    def __init__(self, corpus: Corpus, index: PassageIndex, embedder: Embedder, top_k: int,
+                 tables: CorpusTables):
         self.corpus = corpus
         self.index = index
         self.embedder = embedder
         self.top_k = top_k
-        self._bm25 = _bm25_retriever(corpus)
-        self._bm25_lock = threading.Lock()
-        self._idf = _sentence_idf(corpus)
-        self._corpus_stems = {stem(w) for w in vocabulary(corpus)}
+        self._lexical = tables.lexical
+        self._idf = tables.idf
+        self._vocabulary = tables.vocabulary  # the words whose vectors are stored
+        self._corpus_stems = tables.stems
         # The versions this corpus holds: while a reload writes newer ones, this
         # retriever still reads its own.
         self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
@@ -54,7 +55,14 @@ class Retriever:
         them; sentences are then scored against both, so the topic borrowed from the
         history finds the passages and the question itself picks the sentence.
         releases: only passages of these document slugs (all when None)."""
-        vector = self.embedder.query(query)
+        focused = bool(focus) and focus != query
+        # Question words with no stored vector are embedded with the question, in one
+        # encoder call: the nearest-word look-up and the answerability stage reuse them.
+        fresh = [w for w in dict.fromkeys(content_words(f"{query} {focus}"))
+                 if w not in self._vocabulary]
+        vectors = self.embedder.many([query, *([focus] if focused else []), *fresh])
+        vector, focus_vector = vectors[0], vectors[1 if focused else 0]
+        self.index.remember_terms(fresh, vectors[len(vectors) - len(fresh):])
         depth = min(CANDIDATES, len(self.corpus.passages))
         dense = self.index.search_passages(vector, depth, releases, self._fingerprints)
         sentence_hits = self.index.search_sentences(vector, depth * 3, releases,
@@ -66,11 +74,7 @@ class Retriever:
             word: term for word, (term, similarity) in near.items() if similarity >= TERM_SIMILARITY
         }
         lexical_query = " ".join([query, *stand_ins.values()])
-        with self._bm25_lock:  # its stemmer must not serve two threads at once
-            bm25 = [
-                (n.node.node_id, n.score) for n in self._bm25.retrieve(lexical_query)
-                if n.score > 0 and (releases is None or n.node.node_id.split("#")[0] in releases)
-            ]
+        bm25 = self._lexical.search(lexical_query, depth, releases)
 
         by_sentence: list[tuple[str, float]] = []
         for key, similarity in sentence_hits:
@@ -95,11 +99,9 @@ class Retriever:
             if self.corpus.has_passage(pid)
         ]
         self._score_sentences(_replaced(query, stand_ins), vector, passages)
-        if focus and focus != query:
+        if focused:
             on_topic = {id(sp): dict(sp.best_sentences) for sp in passages}
-            self._score_sentences(
-                _replaced(focus, stand_ins), self.embedder.query(focus), passages
-            )
+            self._score_sentences(_replaced(focus, stand_ins), focus_vector, passages)
             for sp in passages:
                 both = [
                     (span, (on_topic[id(sp)][span] + score) / 2)
@@ -120,7 +122,7 @@ class Retriever:
             scored: list[tuple[Span, float]] = []
             for n, span in enumerate(sp.passage.sentences, 1):
                 stored = vectors.get(sentence_key(sp.passage, n))
-                similarity = cosine(vector, stored) if stored else 0.0
+                similarity = cosine(vector, stored) if stored is not None else 0.0
                 overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
@@ -180,32 +182,8 @@ def _replaced(text: str, stand_ins: dict[str, str]) -> str:
     return " ".join(stand_ins.get(w, w) for w in content_words(text))
 
 
-def _sentence_idf(corpus: Corpus) -> dict[str, float]:
-    """Inverse sentence frequency of every stem in the corpus."""
-    counts: dict[str, int] = {}
-    total = 0
-    for passage in corpus.passages:
-        for span in passage.sentences:
-            total += 1
-            for s in set(content_stems(passage.sentence_text(span))):
-                counts[s] = counts.get(s, 0) + 1
-    return {s: math.log((total + 1) / (n + 0.5)) for s, n in counts.items()}
-
-
 def cosine(a, b) -> float:
     """Cosine similarity of two vectors."""
-    dot = sum(x * y for x, y in zip(a, b))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
-def _bm25_retriever(corpus: Corpus):
-    from llama_index.core.schema import TextNode
-    from llama_index.retrievers.bm25 import BM25Retriever
-
-    # bm25s warns when top-k exceeds a small corpus; that is expected here.
-    logging.getLogger("llama_index.retrievers.bm25").setLevel(logging.ERROR)
-    nodes = [TextNode(id_=p.id, text=p.text) for p in corpus.passages]
-    return BM25Retriever.from_defaults(
-        nodes=nodes, similarity_top_k=min(CANDIDATES, len(nodes)), language="english"
-    )
+    a, b = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / norm if norm else 0.0

@@ -63,12 +63,15 @@ def test_only_a_changed_or_added_document_is_embedded(corpus_copy, tmp_path, emb
 def test_an_interrupted_write_is_repaired_on_next_open(
     corpus_copy, tmp_path, embedder, monkeypatch
 ):
+    from assistant import index as index_module
+
+    monkeypatch.setattr(index_module, "CHECKPOINT", 4)  # small batches: a crash mid-document
     calls = {"n": 0}
     real_many = embedder.many
 
     def failing_many(texts):
         calls["n"] += 1
-        if calls["n"] == 2:  # passages written, sentences not: the crash point
+        if calls["n"] == 2:  # one batch stored, the rest not: the crash point
             raise KeyboardInterrupt
         return real_many(texts)
 
@@ -103,13 +106,13 @@ def test_a_killed_indexing_run_resumes_inside_the_document(
     monkeypatch.setattr(embedder, "many", real_many)
     before = embedder.texts_embedded
     bot = _open(corpus_copy, tmp_path / "data", embedder)
-    document_texts = sum(len(p.sentences) + 1 for p in bot.corpus.passages)
+    document_texts = sum(len(index_module.passage_texts(p)) for p in bot.corpus.passages)
     resumed = embedder.texts_embedded - before - len(index_module.vocabulary(bot.corpus))
     assert resumed == document_texts - sum(stored)  # the five stored batches were kept
     assert bot.ask("How many priority actions have been identified?").answered
 
 
-def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder):
+def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder, monkeypatch):
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which(
         "chroma"
     )
@@ -133,6 +136,16 @@ def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder):
         assert reply.answered and "24th of January" in reply.text
         again = _open(CORPUS, tmp_path / "client", embedder, chroma_url=url)
         assert again.sync_report.embedded == []
+        # Another machine, with its own empty data folder: the corpus tables come from
+        # the server, not built again.
+        from assistant import tables
+
+        def not_built(corpus):
+            raise AssertionError("the tables were built again")
+
+        monkeypatch.setattr(tables.CorpusTables, "build", not_built)
+        other = _open(CORPUS, tmp_path / "other-machine", embedder, chroma_url=url)
+        assert other.ask("When was the European Ports Alliance launched?").answered
     finally:
         server.terminate()
         server.wait(timeout=10)
