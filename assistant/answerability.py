@@ -18,7 +18,6 @@ from importlib import resources
 
 from .conversation import split_focus
 from .facts import KIND_NOUNS, asked_kind, new_facts, numbers, people
-from .index import POINTS_BACK
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -61,6 +60,12 @@ FRAME_WORDS = frozenset(
     "releases cite cites cited quote quotes quoted documents passage passages".split()
 )
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
+
+# A sentence that opens by pointing back ("One of these priorities is …") means little alone.
+POINTS_BACK = re.compile(
+    r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass

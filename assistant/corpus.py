@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .readers import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableFile, read_document
-from .text import content_words
+from .text import content_words, words
 from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
@@ -38,45 +38,56 @@ class CorpusError(ValueError):
 
 @dataclass
 class Corpus:
-    """The documents of a folder, their passages, and the files that were skipped."""
+    """The documents of a folder and the files that were skipped. A document is cut
+    into passages when first asked for, so a process that answers a few questions
+    cuts only the releases it reads."""
 
     documents: list[Document]
-    passages: list[Passage]
     problems: list[str] = field(default_factory=list)
     folder: Path | None = None  # where the documents' paths start
+
+    def __post_init__(self):
+        self._by_slug = {d.slug: d for d in self.documents}
+        self._split: dict[str, dict[str, Passage]] = {}  # slug -> its passages by id
+        self._all: list[Passage] | None = None
+
+    @property
+    def passages(self) -> list[Passage]:
+        """Every passage, in corpus order (cuts every document the first time)."""
+        if self._all is None:
+            self._all = [p for d in self.documents for p in self.passages_of(d.slug)]
+        return self._all
 
     def slugs(self) -> list[str]:
         """The documents' slugs, in corpus order."""
         return [d.slug for d in self.documents]
 
+    def passages_of(self, slug: str) -> list[Passage]:
+        """The passages of one document, in reading order."""
+        return list(self._passages_by_id(slug).values())
+
     def passage(self, passage_id: str) -> Passage:
         """The passage with this id."""
-        return self._by_id[passage_id]
+        return self._passages_by_id(passage_id.split("#", 1)[0])[passage_id]
 
     def has_passage(self, passage_id: str) -> bool:
         """Whether a passage with this id exists."""
-        return passage_id in self._by_id
+        return passage_id in self._passages_by_id(passage_id.split("#", 1)[0])
 
     def subset(self, slugs: set[str]) -> Corpus:
         """The same corpus with only these documents."""
-        return Corpus([d for d in self.documents if d.slug in slugs],
-                      [p for p in self.passages if p.doc_slug in slugs],
-                      self.problems, self.folder)
+        return Corpus([d for d in self.documents if d.slug in slugs], self.problems, self.folder)
 
     def document(self, slug: str) -> Document:
         """The document with this slug."""
         return self._by_slug[slug]
 
-    def passages_of(self, slug: str) -> list[Passage]:
-        """The passages of one document, in reading order."""
-        return self._by_document.get(slug, [])
-
-    def __post_init__(self):
-        self._by_id = {p.id: p for p in self.passages}
-        self._by_slug = {d.slug: d for d in self.documents}
-        self._by_document: dict[str, list[Passage]] = {}
-        for passage in self.passages:
-            self._by_document.setdefault(passage.doc_slug, []).append(passage)
+    def _passages_by_id(self, slug: str) -> dict[str, Passage]:
+        if slug not in self._split:
+            document = self._by_slug.get(slug)
+            passages = split_passages(document) if document else []
+            self._split[slug] = {p.id: p for p in passages}
+        return self._split[slug]
 
 
 def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
@@ -89,7 +100,7 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
             "(or --corpus) at a folder of releases (.md, .txt, .html, .pdf, .docx)."
         )
     inside = folder.resolve()
-    documents, passages, problems, seen, contents = [], [], [], set(), {}
+    documents, problems, seen, contents = [], [], set(), {}
     for path in sorted(folder.rglob("*"), key=_reading_order):
         relative = path.relative_to(folder)
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
@@ -124,18 +135,16 @@ def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         if not document.text.strip():
             problems.append(f"{path}: empty; skipped.")
             continue
-        document_passages = split_passages(document)
-        if all(p.id.endswith("#head") for p in document_passages):
+        if not _has_paragraph(document):
             problems.append(f"{path}: only headings, no paragraph to answer from; skipped.")
             continue
         seen.add(document.slug)
         contents[raw] = relative
         documents.append(document)
-        passages.extend(document_passages)
     if not documents:
         detail = " ".join(problems) or "It holds no .md, .txt, .html, .pdf or .docx file."
         raise CorpusError(f"No readable document in {folder}. {detail}")
-    return Corpus(documents, passages, problems, folder)
+    return Corpus(documents, problems, folder)
 
 
 def _reading_order(path: Path) -> tuple:
@@ -239,6 +248,12 @@ def split_passages(document: Document) -> list[Passage]:
         body_count = len(passages) - (1 if header else 0)
         passages.append(_passage(document, f"p{body_count + 1}", start, end, section, sentences))
     return passages
+
+
+def _has_paragraph(document: Document) -> bool:
+    """Whether the body holds a paragraph to answer from, not only headings."""
+    body = document.text[document.body_start:]
+    return any(not _is_heading(body[s:e]) for s, e in _paragraph_spans(body))
 
 
 def _passage(document: Document, name: str, start: int, end: int, section: str,
@@ -360,3 +375,14 @@ def vocabulary(corpus: Corpus) -> set[str]:
     for passage in corpus.passages:
         found.update(content_words(f"{passage.doc_title} {passage.section} {passage.text}"))
     return found
+
+
+def release_headers(corpus: Corpus) -> dict[str, set[str]]:
+    """The words each release says about itself: title, front-matter values, opening lines."""
+    headers = {}
+    for document in corpus.documents:
+        head = f"{document.slug}#head"
+        opening = corpus.passage(head).text if corpus.has_passage(head) else ""
+        headers[document.slug] = set(words(" ".join(
+            [document.title, *map(str, document.meta.values()), opening])))
+    return headers

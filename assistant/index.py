@@ -1,12 +1,13 @@
 """Passages -> Chroma collections (on disk or a server), reused while unchanged.
 
 Per settings fingerprint, four collections: passage vectors, sentence vectors, one
-vector per corpus word, and a manifest of document versions. Each sentence is
-embedded once, and a passage's vector is the length-weighted mean of its sentences'
-(its words are not encoded twice). Every vector id carries its document's fingerprint
-("<key>@<doc-fp>"), so a new version of a document is written beside the old one; the manifest marks a version
-complete only once all its vectors are stored, and only then is the old one deleted:
-a crash never leaves a half-written document that looks finished.
+vector per corpus word, and a manifest of document versions. Each passage is read by
+the model once: its vector pools all its tokens, and each sentence's vector pools the
+sentence's own tokens, read in the passage's context (so "these priorities" carries
+what the priorities are). Every vector id carries its document's fingerprint
+("<key>@<doc-fp>"), so a new version of a document is written beside the old one; the
+manifest marks a version complete only once all its vectors are stored, and only then
+is the old one deleted: a crash never leaves a half-written document that looks done.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from .types import Document, Passage
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, what
 # Bump when what is stored per passage changes: the index is rebuilt.
-INDEX_VERSION = "sentence-mean-v1"
+INDEX_VERSION = "pooled-v1"
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
-CHECKPOINT = 2048  # sentences embedded and stored together: what a killed run loses at most
+CHECKPOINT = 1024  # passages embedded and stored together: what a killed run loses at most
 
 
 @dataclass
@@ -54,29 +55,6 @@ class SyncReport:
 def sentence_key(passage: Passage, number: int) -> str:
     """The id of a passage's n-th sentence (1-based)."""
     return f"{passage.id}.s{number}"
-
-
-# A sentence that opens by pointing back ("One of these priorities is …") means little alone.
-POINTS_BACK = re.compile(
-    r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
-    re.IGNORECASE,
-)
-
-
-def sentence_in_context(passage: Passage, number: int) -> str:
-    """What is embedded for a sentence: the sentence, after the one before it when it
-    points back to it, so "One of these priorities" is found by what the priorities are."""
-    spans = passage.sentences
-    text = passage.sentence_text(spans[number - 1])
-    if number > 1 and POINTS_BACK.search(text):
-        return f"{passage.sentence_text(spans[number - 2])} {text}"
-    return text
-
-
-def passage_texts(passage: Passage) -> list[str]:
-    """What is embedded for a passage: its sentences in context (its text if it has none)."""
-    count = len(passage.sentences)
-    return [sentence_in_context(passage, n) for n in range(1, count + 1)] or [passage.text]
 
 
 class PassageIndex:
@@ -122,11 +100,11 @@ class PassageIndex:
                 for m in got["metadatas"]}
 
     def _mark(self, documents: list[Document], complete: bool) -> None:
-        if documents:
+        for batch in self._batches(documents):
             self._manifest.upsert(
-                ids=[_chroma_id(d.slug, d) for d in documents],
-                embeddings=np.ones((len(documents), 1), dtype=np.float32),
-                metadatas=[{**_version(d), "complete": complete} for d in documents])
+                ids=[_chroma_id(d.slug, d) for d in batch],
+                embeddings=np.ones((len(batch), 1), dtype=np.float32),
+                metadatas=[{**_version(d), "complete": complete} for d in batch])
 
     @guarded
     def sync(self, corpus: Corpus, progress: Progress | None = None,
@@ -141,11 +119,10 @@ class PassageIndex:
         # Marked before any vector is written, so an abandoned version is found and
         # deleted later even if its document is gone by then.
         self._mark([d for d in stale if (d.slug, d.fingerprint) not in versions], False)
-        todo = self._unstored([p for p in corpus.passages if p.doc_slug in stale_slugs],
-                              corpus)
+        todo = self._unstored([p for d in stale for p in corpus.passages_of(d.slug)], corpus)
         words = vocabulary(corpus) if words is None else words
         new_words = sorted(words - set(self._terms.get(include=[])["ids"]))
-        counter = _Counter(sum(len(passage_texts(p)) for p in todo) + len(new_words), progress)
+        counter = _Counter(len(todo) + len(new_words), progress)
         left = {d.slug: 0 for d in stale}
         for passage in todo:
             left[passage.doc_slug] += 1
@@ -172,32 +149,28 @@ class PassageIndex:
         sentences, so a stored passage is whole): a killed run resumes where it stopped."""
         ids = [_chroma_id(p.id, corpus.document(p.doc_slug)) for p in passages]
         stored: set[str] = set()
-        for start in range(0, len(ids), self._batch_size()):
-            stored.update(self._passages.get(ids=ids[start : start + self._batch_size()],
-                                             include=[])["ids"])
+        for batch in self._batches(ids):
+            stored.update(self._passages.get(ids=batch, include=[])["ids"])
         return [p for p, i in zip(passages, ids) if i not in stored]
 
     def _write(self, passages: list[Passage], corpus: Corpus, counter) -> int:
-        """Embed the passages' sentences in one pass and store them, then the passages."""
-        texts = [passage_texts(p) for p in passages]
-        vectors = counter.embed(self.embedder, [t for ts in texts for t in ts],
-                                passages[-1].doc_slug)
-        rows, sentence_ids, sentence_meta, passage_vectors, at = [], [], [], [], 0
-        for passage, its in zip(passages, texts):
+        """Embed the passages, each in one encoder pass that also gives its sentences'
+        vectors, and store the sentences, then the passages."""
+        spans = [[(s.start - p.start, s.end - p.start) for s in p.sentences] for p in passages]
+        passage_vectors, sentence_vectors = counter.pooled(
+            self.embedder, [p.text for p in passages], spans, passages[-1].doc_slug)
+        sentence_ids, sentence_meta = [], []
+        for passage in passages:
             document = corpus.document(passage.doc_slug)
-            # A model that pools its tokens' vectors: longer sentences weigh more.
-            weights = np.array([[len(t.split())] for t in its], dtype=np.float32)
-            mean = (vectors[at : at + len(its)] * weights).sum(axis=0)
-            passage_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
             for n in range(1, len(passage.sentences) + 1):
-                rows.append(at + n - 1)
                 sentence_ids.append(_chroma_id(sentence_key(passage, n), document))
                 sentence_meta.append(_version(document))
-            at += len(its)
-        self._add(self._sentences, sentence_ids, vectors[rows], sentence_meta)
+        if sentence_ids:
+            self._add(self._sentences, sentence_ids, np.concatenate(sentence_vectors),
+                      sentence_meta)
         documents = [corpus.document(p.doc_slug) for p in passages]
         self._add(self._passages, [_chroma_id(p.id, d) for p, d in zip(passages, documents)],
-                  np.array(passage_vectors, dtype=np.float32), [_version(d) for d in documents])
+                  passage_vectors, [_version(d) for d in documents])
         return len(sentence_ids) + len(passages)
 
     def _finish(self, documents: list[Document], versions) -> None:
@@ -231,22 +204,24 @@ class PassageIndex:
             if self._ours.fullmatch(name):
                 self._client.delete_collection(name)
 
-    def _batch_size(self) -> int:
-        return max(1, self._client.get_max_batch_size() - 1)
+    def _batches(self, items: list) -> list[list]:
+        """items in the largest batches Chroma takes in one call (a few thousand)."""
+        size = max(1, self._client.get_max_batch_size() - 1)
+        return [items[start : start + size] for start in range(0, len(items), size)]
 
     def _add(self, store, ids: list[str], vectors: np.ndarray, metadatas=None) -> None:
         """Write in the largest batches the store takes (thousands of vectors a call)."""
-        size = self._batch_size()
-        for start in range(0, len(ids), size):
-            end = start + size
-            store.add(ids=ids[start:end], embeddings=vectors[start:end],
+        start = 0
+        for batch in self._batches(ids):
+            end = start + len(batch)
+            store.add(ids=batch, embeddings=vectors[start:end],
                       metadatas=metadatas[start:end] if metadatas else None)
+            start = end
 
     def _sync_terms(self, wanted: set[str], new: list[str], counter) -> int:
         """One vector per distinct corpus word, so a question's unseen word can be
         matched to the nearest word the corpus does use ("stop" ~ "prevent")."""
-        gone = sorted(set(self._terms.get(include=[])["ids"]) - wanted)
-        if gone:
+        for gone in self._batches(sorted(set(self._terms.get(include=[])["ids"]) - wanted)):
             self._terms.delete(ids=gone)
         if new:
             self._add(self._terms, new, counter.embed(self.embedder, new, "vocabulary"))
@@ -382,21 +357,28 @@ class _Counter:
 
     def embed(self, embedder: Embedder, texts: list[str], what: str) -> np.ndarray:
         vectors = embedder.many(texts)
-        self.done += len(texts)
+        self._count(len(texts), what)
+        return vectors
+
+    def pooled(self, embedder: Embedder, texts: list[str], spans, what: str):
+        vectors = embedder.pooled(texts, spans)
+        self._count(len(texts), what)
+        return vectors
+
+    def _count(self, texts: int, what: str) -> None:
+        self.done += texts
         if self.progress:
             self.progress(self.done, self.total, what)
-        return vectors
 
 
 def _chunks(passages: list[Passage]):
-    """Whole passages, about CHECKPOINT sentences a chunk, across documents."""
-    chunk, size = [], 0
+    """About CHECKPOINT passages a chunk, across documents."""
+    chunk = []
     for passage in passages:
         chunk.append(passage)
-        size += max(1, len(passage.sentences))
-        if size >= CHECKPOINT:
+        if len(chunk) >= CHECKPOINT:
             yield chunk
-            chunk, size = [], 0
+            chunk = []
     if chunk:
         yield chunk
 

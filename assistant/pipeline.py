@@ -36,6 +36,7 @@ class _Loaded:
     """Everything a question reads, built for one state of the corpus folder."""
 
     corpus: Corpus
+    tables: CorpusTables
     retriever: Retriever
     assessor: Assessor  # the one answerability stage, whichever answerer writes
     answerer: Answerer
@@ -141,7 +142,7 @@ class Assistant:
             guard = Guard(corpus, self.embedder, self.index)
             answerer = LLMAnswerer(corpus, chat, guard, fallback=answerer)
             rewriter = LLMRewriter(chat)
-        return _Loaded(corpus, retriever, assessor, self._given_answerer or answerer,
+        return _Loaded(corpus, tables, retriever, assessor, self._given_answerer or answerer,
                        self._given_rewriter or rewriter)
 
     def _tables(self, corpus: Corpus, index: PassageIndex | None = None) -> CorpusTables:
@@ -273,7 +274,7 @@ class Assistant:
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
         # "At the June 2023 Council" searches that release; the user's choice wins.
-        named = None if releases else named_releases(focus or query, loaded.corpus)
+        named = None if releases else named_releases(focus or query, loaded.tables.headers)
         retrieval = loaded.retriever.retrieve(query, focus, releases or named)
         retrieval.started = asked
         timings["retrieve"] = _ms(mark)

@@ -63,7 +63,7 @@ class Retriever:
         vectors = self.embedder.many([query, *([focus] if focused else []), *fresh])
         vector, focus_vector = vectors[0], vectors[1 if focused else 0]
         self.index.remember_terms(fresh, vectors[len(vectors) - len(fresh):])
-        depth = min(CANDIDATES, len(self.corpus.passages))
+        depth = min(CANDIDATES, len(self._lexical.ids))
         dense = self.index.search_passages(vector, depth, releases, self._fingerprints)
         sentence_hits = self.index.search_sentences(vector, depth * 3, releases,
                                                     self._fingerprints)
@@ -143,14 +143,15 @@ _DATE_LABELS = {"DATE"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
-def named_releases(question: str, corpus: Corpus) -> list[str] | None:
+def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
     """The releases a question names by their meeting's date or place ("at the March
     2023 Council", "in Logroño"): those whose title, front matter and opening lines
     hold every date and place word of the question. A date names a meeting more surely
     than a place, so when date and place disagree ("the June meeting in Brussels"
     when June was elsewhere), the date wins. None when the question names no
-    release, or names what every release (or none) has."""
-    if len(corpus.documents) < 2:
+    release, or names what every release (or none) has. headers: each release's
+    header words (corpus.release_headers)."""
+    if len(headers) < 2:
         return None
     facts = find_facts(question)
 
@@ -161,19 +162,11 @@ def named_releases(question: str, corpus: Corpus) -> list[str] | None:
                          asked(_PLACE_LABELS)) if w]
     if not tries:  # most questions name no meeting: no header is read
         return None
-    headers = {d.slug: set(words(_header_text(d, corpus))) for d in corpus.documents}
     for wanted in tries:
         named = [slug for slug, header in headers.items() if wanted <= header]
-        if 0 < len(named) < len(corpus.documents):
+        if 0 < len(named) < len(headers):
             return named
     return None
-
-
-def _header_text(document, corpus: Corpus) -> str:
-    """What a release says about itself: title, front-matter values, opening lines."""
-    head = f"{document.slug}#head"
-    opening = corpus.passage(head).text if corpus.has_passage(head) else ""
-    return " ".join([document.title, *document.meta.values(), opening])
 
 
 def _replaced(text: str, stand_ins: dict[str, str]) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import SPLITTER_VERSION, Corpus, vocabulary
+from .corpus import SPLITTER_VERSION, Corpus, release_headers, vocabulary
 from .facts import numbers
 from .text import content_stems, stem
 
@@ -80,6 +80,7 @@ class CorpusTables:
     idf: dict[str, float]  # inverse sentence frequency of each stem
     numbers: set[str]  # every number written in some release
     lower_case: set[str]  # words some release writes in lower case
+    headers: dict[str, set[str]]  # the words each release says about itself
     lexical: LexicalIndex
 
     @classmethod
@@ -91,6 +92,7 @@ class CorpusTables:
             idf=_sentence_idf(corpus),
             numbers={n for d in corpus.documents for n in numbers(d.text)},
             lower_case={w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)},
+            headers=release_headers(corpus),
             lexical=LexicalIndex.build(corpus),
         )
 
@@ -99,6 +101,7 @@ class CorpusTables:
         folder.mkdir(parents=True)
         words = {"vocabulary": sorted(self.vocabulary), "idf": self.idf,
                  "numbers": sorted(self.numbers), "lower_case": sorted(self.lower_case),
+                 "headers": {slug: sorted(ws) for slug, ws in self.headers.items()},
                  "ids": self.lexical.ids, "slugs": list(self.lexical.slug_numbers)}
         (folder / "words.json").write_text(json.dumps(words))
         np.save(folder / "documents.npy", self.lexical.documents)
@@ -116,6 +119,7 @@ class CorpusTables:
         return cls(vocabulary=vocabulary_words, stems={stem(w) for w in vocabulary_words},
                    idf=words["idf"], numbers=set(words["numbers"]),
                    lower_case=set(words["lower_case"]),
+                   headers={slug: set(ws) for slug, ws in words["headers"].items()},
                    lexical=LexicalIndex(words["ids"], words["slugs"], documents, bm25))
 
 

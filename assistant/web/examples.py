@@ -25,6 +25,8 @@ def example_questions(bot, count: int = EXAMPLE_COUNT) -> list[str]:
         if len(picked) == count:
             return picked
     for passage in bot.corpus.passages:
+        if len(picked) == count:
+            break
         heading = passage.section.lstrip("#").strip()
         if re.search(r"[<>{}\[\]]", heading):
             continue  # markup makes a poor suggestion (it would still be shown as text)
