@@ -117,3 +117,28 @@ def test_a_read_only_assistant_answers_from_the_index_and_embeds_nothing(tiny_co
     assert reader.embedder.texts_embedded == 0
     assert reader.pending == ["energy-council-lisbon-june"]
     assert reader.ask(COD).answered
+
+
+def test_a_question_costs_one_encoder_call_even_with_words_the_corpus_never_uses(tmp_path):
+    bot = tiny_assistant(TINY, tmp_path / "data")
+    calls = []
+    real_many = bot.embedder.many
+    bot.embedder.many = lambda texts: calls.append(list(texts)) or real_many(texts)
+    question = "By how much did the ministers slash the quotas for cod?"  # "slash", "quotas"
+    bot.ask(question)  # (the hashing embedder cannot tell "slash" means "lower")
+    assert len(calls) == 1 and calls[0][0] == question
+    assert {"slash", "quotas"} <= set(calls[0][1:])  # embedded with the question
+
+
+def test_an_edited_release_keeps_only_its_new_version_in_the_index(tiny_copy, tmp_path):
+    bot = tiny_assistant(tiny_copy, tmp_path / "data")
+    path = tiny_copy / f"{ENERGY}.md"
+    path.write_text(path.read_text().replace("78%", "81%"))
+    report = bot.reload()
+    assert report.embedded == [ENERGY] and report.removed == []
+    stored = bot.index._sentences.get(where={"doc_slug": ENERGY}, include=["metadatas"])
+    assert {m["fingerprint"] for m in stored["metadatas"]} == {
+        bot.corpus.document(ENERGY).fingerprint}
+    reply = bot.ask("Gas storage stands at what share of capacity?")
+    found = [sp.passage.text for sp in reply.passages]
+    assert any("81%" in text for text in found) and not any("78%" in text for text in found)
