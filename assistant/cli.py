@@ -160,6 +160,7 @@ def _ask(args) -> int:
     # Fail fast, before loading the model.
     check_question(args.question, _settings(args).max_question_chars)
     bot = _open(args, progress=False)
+    bot.warm_up()
     reply, streamed = None, ""
     for item in bot.stream(args.question, releases=args.release):
         if isinstance(item, str):

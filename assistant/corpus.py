@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from .types import Document, Passage, Span
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
 SPLITTER_VERSION = "paragraphs-v3"
+CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
@@ -90,15 +93,52 @@ class Corpus:
         return self._split[slug]
 
 
-def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
+                cache: Path | None = None, save: bool = True) -> Corpus:
     """Read every release file under folder (.md, .txt, .html, .pdf, .docx); files that
-    cannot be read are reported, not fatal."""
+    cannot be read are reported, not fatal. cache: a file that keeps what was read,
+    reused while no release file changed (name, size, modification time), so a start
+    does not read and parse every file again; save: write it when it is stale."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
             f"Corpus folder {folder} does not exist. Point ASSISTANT_CORPUS_DIR "
             "(or --corpus) at a folder of releases (.md, .txt, .html, .pdf, .docx)."
         )
+    key = repr((CACHE_VERSION, SPLITTER_VERSION, max_bytes, folder_state(folder)))
+    cached = _read_cache(cache, key) if cache else None
+    if cached:
+        return Corpus(*cached, folder)
+    corpus = _read_folder(folder, max_bytes)
+    if cache and save:
+        _write_cache(cache, key, corpus)
+    return corpus
+
+
+def _read_cache(cache: Path, key: str) -> tuple[list[Document], list[str]] | None:
+    try:
+        saved = marshal.loads(cache.read_bytes())
+        if saved["key"] != key:
+            return None
+        return [Document(*fields) for fields in saved["documents"]], saved["problems"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError):  # none yet, or damaged
+        return None
+
+
+def _write_cache(cache: Path, key: str, corpus: Corpus) -> None:
+    documents = [(d.slug, d.title, d.path, d.text, d.meta, d.fingerprint, d.body_start)
+                 for d in corpus.documents]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f".{cache.name}.{os.getpid()}")
+        partial.write_bytes(marshal.dumps(
+            {"key": key, "documents": documents, "problems": corpus.problems}))
+        os.replace(partial, cache)  # in one step: another process may be reading it
+    except (OSError, ValueError):  # a read-only data folder: read the files next time too
+        pass
+
+
+def _read_folder(folder: Path, max_bytes: int) -> Corpus:
     inside = folder.resolve()
     documents, problems, seen, contents = [], [], set(), {}
     for path in sorted(folder.rglob("*"), key=_reading_order):

@@ -131,8 +131,8 @@ class PassageIndex:
             report.vectors_written += self._write(chunk, corpus, counter)
             for passage in chunk:
                 left[passage.doc_slug] -= 1
-            self._finish([d for d in stale if d.slug in {p.doc_slug for p in chunk}
-                          and not left[d.slug]], versions)
+            touched = {p.doc_slug for p in chunk}
+            self._finish([corpus.document(s) for s in touched if not left[s]], versions)
         report.embedded = [d.slug for d in stale]
         wanted = {d.slug: d.fingerprint for d in corpus.documents}
         gone = [(s, fp) for s, fp in versions if s not in wanted]
@@ -185,6 +185,14 @@ class PassageIndex:
             where = {"$and": [{"doc_slug": slug}, {"fingerprint": fingerprint}]}
             for store in (self._passages, self._sentences, self._manifest):
                 store.delete(where=where)
+
+    @guarded
+    def warm(self) -> None:
+        """Have Chroma read each vector index now (it does on a collection's first query)."""
+        for store in (self._passages, self._sentences, self._terms):
+            some = store.peek(1)["embeddings"]
+            if some is not None and len(some):
+                store.query(query_embeddings=np.asarray(some[:1]), n_results=1, include=[])
 
     @property
     def shared_tables(self):

@@ -22,6 +22,7 @@ from .conversation import (
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
+from .facts import find_facts
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
 from .retrieval import Retrieval, Retriever, named_releases
@@ -70,7 +71,7 @@ class Assistant:
         self._folder = folder_state(self.settings.corpus_dir)
         self._writes = build_index  # a read-only use saves no tables either
         self._last_tables: tuple[str, CorpusTables] | None = None
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+        corpus = self._read_corpus(save=build_index)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
         self.pending: list[str] = []  # releases not indexed yet (serve_while_indexing)
@@ -145,6 +146,24 @@ class Assistant:
         return _Loaded(corpus, tables, retriever, assessor, self._given_answerer or answerer,
                        self._given_rewriter or rewriter)
 
+    def warm_up(self) -> None:
+        """Load what a first question reads (the entity model, Chroma's vector indexes)
+        in background threads, while the question itself loads the embedding model: a
+        cold `assistant ask` then waits for the slowest of them, not for their sum."""
+        def quietly(job):
+            try:
+                job()
+            except Exception as error:  # the question meets it again, and reports it
+                log.debug("warm-up: %s", error)
+
+        for job in (lambda: find_facts("Ministers met in Brussels on 25 January."),
+                    self.index.warm):
+            threading.Thread(target=quietly, args=(job,), daemon=True).start()
+
+    def _read_corpus(self, save: bool) -> Corpus:
+        return load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes,
+                           cache=self.settings.data_dir / "corpus.marshal", save=save)
+
     def _tables(self, corpus: Corpus, index: PassageIndex | None = None) -> CorpusTables:
         """The corpus tables: saved in the data folder, and on a Chroma server if any."""
         key = fingerprint(corpus)
@@ -189,7 +208,7 @@ class Assistant:
                 raise
 
     def _reload(self, folder: tuple, progress: Progress | None) -> SyncReport:
-        corpus = load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes)
+        corpus = self._read_corpus(save=self._writes)
         report = self.index.sync(corpus, progress, self._tables(corpus).vocabulary)
         record_indexed(self.settings.data_dir, corpus, report.embedded)
         self._loaded = self._load(corpus)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import CORPUS, RELEASE
 
@@ -186,3 +188,32 @@ def test_a_question_naming_a_meeting_by_date_or_place_searches_that_release(tmp_
     # A date names a meeting more surely than a place the question gets wrong.
     assert named_releases("Why was the April 2031 meeting held in Riga?", headers) == ["spring"]
     assert named_releases("What did ministers say about quotas?", headers) is None
+
+
+def test_the_corpus_cache_is_read_while_no_file_changes_and_read_anew_after(tmp_path,
+                                                                            monkeypatch):
+    from conftest import TINY
+
+    from assistant import corpus as corpus_module
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(TINY, folder)
+    cache = tmp_path / "data" / "corpus.marshal"
+    first = load_corpus(folder, cache=cache)
+    real_read = corpus_module.read_document
+
+    def unread(*args):
+        raise AssertionError("a release file was read again")
+
+    monkeypatch.setattr(corpus_module, "read_document", unread)
+    again = load_corpus(folder, cache=cache)
+    assert again.documents == first.documents
+    assert [p.text for p in again.passages] == [p.text for p in first.passages]
+
+    monkeypatch.setattr(corpus_module, "read_document", real_read)
+    edited = folder / "energy-council-lisbon-may.md"
+    edited.write_text(edited.read_text().replace("78%", "81%"))
+    changed = load_corpus(folder, cache=cache)
+    assert "81%" in changed.document("energy-council-lisbon-may").text
+    cache.write_bytes(b"damaged")
+    assert load_corpus(folder, cache=cache).documents == changed.documents
