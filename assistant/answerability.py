@@ -359,8 +359,12 @@ def _complete(candidates: list[Candidate], query_stems: set[str], limit: int):
     chosen = [best]
     covered = query_stems & set(content_stems(best[0].passage.sentence_text(best[1])))
     for cand in candidates[1:]:
-        if len(chosen) >= limit or cand[2] < COMPLEMENT_RATIO * best[2]:
+        if len(chosen) >= limit:
             break
+        # Closeness is by how well the sentences match the question, not by the bonus
+        # for holding the kind of fact asked (which only picks the best sentence).
+        if _matched(cand) < COMPLEMENT_RATIO * _matched(best):
+            continue
         found = query_stems & set(content_stems(cand[0].passage.sentence_text(cand[1])))
         continues = _adjacent(best, cand) and cand[2] >= SECOND_SENTENCE_RATIO * best[2]
         if found - covered or continues:
@@ -372,6 +376,12 @@ def _complete(candidates: list[Candidate], query_stems: set[str], limit: int):
     return chosen
 
 
+def _matched(candidate: Candidate) -> float:
+    """How well a candidate sentence matches the question, before any kind bonus."""
+    sp, span, score = candidate
+    return dict(sp.best_sentences).get(span, score)
+
+
 def _follower(best: Candidate, candidates: list[Candidate]):
     """The sentence right after the best one when it points back to it and matches the
     question fairly well: it says what the best sentence announces."""
@@ -381,11 +391,13 @@ def _follower(best: Candidate, candidates: list[Candidate]):
         return None
     if not POINTS_BACK.search(best[0].passage.sentence_text(spans[index + 1])):
         return None
+    # It is read with the sentence it points back to, as a reader reads it: its match
+    # is the mean of both.
     return next(
         (
             c for c in candidates
             if c[0].passage.id == best[0].passage.id and c[1] == spans[index + 1]
-            and c[2] >= FOLLOWER_RATIO * best[2]
+            and (_matched(c) + _matched(best)) / 2 >= FOLLOWER_RATIO * _matched(best)
         ),
         None,
     )

@@ -123,6 +123,25 @@ def chroma_client(settings):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings), copy
 
 
+def check_database(path: Path) -> None:
+    """Raise IndexDamaged when Chroma's database file on disk is damaged (SQLite's
+    quick check reads every page: a fraction of a second at ten thousand releases),
+    since a start no longer reads every record and would not otherwise notice."""
+    import sqlite3
+
+    database = path / "chroma.sqlite3"
+    if not database.exists():
+        return
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        verdict = str(error)
+    if verdict != "ok":
+        raise IndexDamaged(f"The index in {path} cannot be read ({verdict[:200]}). "
+                           "Rebuild it: assistant index --rebuild")
+
+
 def _writable(folder: Path) -> bool:
     try:
         with tempfile.TemporaryFile(dir=folder):

@@ -26,6 +26,7 @@ from .chroma import (
     SERVER_FAILURES,
     SERVER_PAUSE,
     IndexUnavailable,
+    check_database,
     chroma_client,
     describe,
     guarded,
@@ -69,6 +70,8 @@ class PassageIndex:
         self.breaker = Breaker(SERVER_FAILURES, SERVER_PAUSE)
         # (read_only_copy: where a read-only index was copied to be opened, or None)
         self._client, self.read_only_copy = chroma_client(settings)
+        self._on_disk = None if settings.chroma_url else (
+            self.read_only_copy or settings.data_dir / "chroma")
         key = hashlib.sha256(
             f"{embedder.model_id}|{SPLITTER_VERSION}|{INDEX_VERSION}".encode()
         ).hexdigest()[:10]
@@ -111,6 +114,8 @@ class PassageIndex:
              words: set[str] | None = None) -> SyncReport:
         """Make the collections hold exactly the corpus; embed only what changed.
         words: the corpus's vocabulary, when already at hand."""
+        if self._on_disk:
+            check_database(self._on_disk)
         report = SyncReport()
         versions = self._versions()
         stale = [d for d in corpus.documents if not versions.get((d.slug, d.fingerprint))]

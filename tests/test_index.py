@@ -67,18 +67,18 @@ def test_an_interrupted_write_is_repaired_on_next_open(
 
     monkeypatch.setattr(index_module, "CHECKPOINT", 4)  # small batches: a crash mid-document
     calls = {"n": 0}
-    real_many = embedder.many
+    real_pooled = embedder.pooled
 
-    def failing_many(texts):
+    def failing_pooled(texts, spans):
         calls["n"] += 1
         if calls["n"] == 2:  # one batch stored, the rest not: the crash point
             raise KeyboardInterrupt
-        return real_many(texts)
+        return real_pooled(texts, spans)
 
-    monkeypatch.setattr(embedder, "many", failing_many)
+    monkeypatch.setattr(embedder, "pooled", failing_pooled)
     with pytest.raises(KeyboardInterrupt):
         _open(corpus_copy, tmp_path / "data", embedder)
-    monkeypatch.setattr(embedder, "many", real_many)
+    monkeypatch.setattr(embedder, "pooled", real_pooled)
     bot = _open(corpus_copy, tmp_path / "data", embedder)
     assert bot.sync_report.embedded == ["informal-jha-council-25-january"]
     reply = bot.ask("How many priority actions have been identified?")
@@ -90,20 +90,20 @@ def test_a_killed_indexing_run_resumes_inside_the_document(
 ):
     from assistant import index as index_module
 
-    monkeypatch.setattr(index_module, "CHECKPOINT", 4)  # small batches: many checkpoints
+    monkeypatch.setattr(index_module, "CHECKPOINT", 1)  # one passage a batch: many checkpoints
     stored: list[int] = []
-    real_many = embedder.many
+    real_pooled = embedder.pooled
 
-    def killed_after_five_batches(texts):
+    def killed_after_five_batches(texts, spans):
         if len(stored) == 5:
             raise KeyboardInterrupt
         stored.append(len(texts))
-        return real_many(texts)
+        return real_pooled(texts, spans)
 
-    monkeypatch.setattr(embedder, "many", killed_after_five_batches)
+    monkeypatch.setattr(embedder, "pooled", killed_after_five_batches)
     with pytest.raises(KeyboardInterrupt):
         _open(corpus_copy, tmp_path / "data", embedder)
-    monkeypatch.setattr(embedder, "many", real_many)
+    monkeypatch.setattr(embedder, "pooled", real_pooled)
     before = embedder.texts_embedded
     bot = _open(corpus_copy, tmp_path / "data", embedder)
     document_texts = len(bot.corpus.passages)  # one encoder pass a passage
