@@ -40,6 +40,7 @@ Progress = Callable[[int, int, str], None]  # done, total, what
 # Bump when what is stored per passage changes: the index is rebuilt.
 INDEX_VERSION = "pooled-v1"
 MAX_CACHED_TERMS = 50_000  # word vectors kept in memory (about 75 MB as float32)
+OVERFETCH = 1000  # nearest vectors read before a large release filter is applied here
 CHECKPOINT = 1024  # passages embedded and stored together: what a killed run loses at most
 
 
@@ -305,22 +306,35 @@ class PassageIndex:
 
     def _search(self, store, vector, k, releases, fingerprints) -> list[tuple[str, float]]:
         fingerprints = self._fingerprints if fingerprints is None else fingerprints
+        query = np.asarray([vector], dtype=np.float32)
+        if releases:
+            # Chroma's own filter scans its metadata (tens to hundreds of ms); the
+            # nearest thousand, filtered here, usually hold k of the chosen releases.
+            wanted = set(releases)
+            found = store.query(query_embeddings=query, n_results=OVERFETCH,
+                                include=["distances"])
+            hits = [h for h in _hits(found, fingerprints) if h[0].split("#")[0] in wanted]
+            if len(hits) >= k:
+                return hits[:k]
         where = {"doc_slug": {"$in": list(releases)}} if releases else None
-        result = store.query(query_embeddings=np.asarray([vector], dtype=np.float32),
-                             n_results=k, include=["distances"], where=where)
-        hits = []
-        for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
-            key, _, fingerprint = chroma_id.rpartition("@")
-            # Skip vectors of a document version that is no longer the corpus's.
-            if fingerprints.get(key.split("#")[0]) == fingerprint:
-                hits.append((key, 1.0 - distance))
-        return hits
+        found = store.query(query_embeddings=query, n_results=k, include=["distances"],
+                            where=where)
+        return _hits(found, fingerprints)
 
     @guarded
     def sentence_vectors(self, keys: list[str],
                          fingerprints: dict | None = None) -> dict[str, np.ndarray]:
         """Stored vectors of the given sentences, of the versions in fingerprints (the
         last synced corpus's when None); cached per version, which never changes."""
+        return self._vectors(self._sentences, keys, fingerprints)
+
+    @guarded
+    def passage_vectors(self, keys: list[str],
+                        fingerprints: dict | None = None) -> dict[str, np.ndarray]:
+        """Stored vectors of the given passages (as sentence_vectors)."""
+        return self._vectors(self._passages, keys, fingerprints)
+
+    def _vectors(self, store, keys: list[str], fingerprints) -> dict[str, np.ndarray]:
         fingerprints = self._fingerprints if fingerprints is None else fingerprints
         ids = {k: f"{k}@{fingerprints[k.split('#')[0]]}" for k in keys
                if k.split("#")[0] in fingerprints}
@@ -328,8 +342,8 @@ class PassageIndex:
         if len(self._vector_cache) + len(missing) > MAX_CACHED_TERMS:
             self._vector_cache.clear()  # edits over a long run leave old versions behind
             missing = list(ids.values())
-        if missing:
-            got = self._sentences.get(ids=missing, include=["embeddings"])
+        for batch in self._batches(missing):
+            got = store.get(ids=batch, include=["embeddings"])
             for chroma_id, vector in zip(got["ids"], got["embeddings"]):
                 self._vector_cache[chroma_id] = np.asarray(vector, dtype=np.float32)
         return {k: self._vector_cache[i] for k, i in ids.items() if i in self._vector_cache}
@@ -394,6 +408,17 @@ def _chunks(passages: list[Passage]):
             chunk = []
     if chunk:
         yield chunk
+
+
+def _hits(result, fingerprints: dict) -> list[tuple[str, float]]:
+    """(key, cosine similarity) of a query's results, best first, skipping vectors of a
+    document version that is no longer the corpus's."""
+    hits = []
+    for chroma_id, distance in zip(result["ids"][0], result["distances"][0]):
+        key, _, fingerprint = chroma_id.rpartition("@")
+        if fingerprints.get(key.split("#")[0]) == fingerprint:
+            hits.append((key, 1.0 - distance))
+    return hits
 
 
 def _chroma_id(key: str, document: Document) -> str:

@@ -17,6 +17,7 @@ from .types import ScoredPassage, Span
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 CANDIDATES = 20  # how deep each ranking looks before fusion
 LEXICAL_WEIGHT = 0.3  # share of word overlap in a sentence's score
+EXACT_SEARCH = 2000  # passages: a release filter this small is searched here, exactly
 TERM_SIMILARITY = 0.55  # a word the corpus never uses stands for its nearest corpus word above this
 
 
@@ -64,9 +65,7 @@ class Retriever:
         vector, focus_vector = vectors[0], vectors[1 if focused else 0]
         self.index.remember_terms(fresh, vectors[len(vectors) - len(fresh):])
         depth = min(CANDIDATES, len(self._lexical.ids))
-        dense = self.index.search_passages(vector, depth, releases, self._fingerprints)
-        sentence_hits = self.index.search_sentences(vector, depth * 3, releases,
-                                                    self._fingerprints)
+        dense, sentence_hits = self._dense(vector, depth, releases)
         unseen = [w for w in content_words(query) if stem(w) not in self._corpus_stems]
         near = self.index.nearest_terms(unseen) if unseen else {}
         # Word matching only sees the corpus's own words: "overhaul" searches as "reform".
@@ -109,6 +108,21 @@ class Retriever:
                 ]
                 sp.best_sentences = sorted(both, key=lambda item: item[1], reverse=True)
         return Retrieval(query, vector, passages, near)
+
+    def _dense(self, vector, depth: int, releases) -> tuple[list, list]:
+        """Nearest passages and sentences. Within a few releases they are ranked here,
+        exactly, from their stored vectors: Chroma's own filter scans its metadata and
+        costs more than the whole search."""
+        if not releases or self._lexical.count(releases) > EXACT_SEARCH:
+            return (self.index.search_passages(vector, depth, releases, self._fingerprints),
+                    self.index.search_sentences(vector, depth * 3, releases,
+                                                self._fingerprints))
+        chosen = [p for s in releases for p in self.corpus.passages_of(s)]
+        keys = [sentence_key(p, n) for p in chosen for n in range(1, len(p.sentences) + 1)]
+        return (_nearest(vector, self.index.passage_vectors([p.id for p in chosen],
+                                                            self._fingerprints), depth),
+                _nearest(vector, self.index.sentence_vectors(keys, self._fingerprints),
+                         depth * 3))
 
     def _score_sentences(self, query: str, vector, passages: list[ScoredPassage]) -> None:
         keys = [
@@ -173,6 +187,16 @@ def _replaced(text: str, stand_ins: dict[str, str]) -> str:
     """The text's content words, each the corpus never uses put as its stand-in, so
     word overlap can see "overhaul" in "reform"."""
     return " ".join(stand_ins.get(w, w) for w in content_words(text))
+
+
+def _nearest(vector, vectors: dict[str, np.ndarray], k: int) -> list[tuple[str, float]]:
+    """The k keys whose vectors are closest to vector: (key, cosine), best first."""
+    if not vectors:
+        return []
+    keys = list(vectors)
+    similarities = np.stack([vectors[key] for key in keys]) @ np.asarray(vector, np.float32)
+    best = np.argsort(-similarities)[:k]
+    return [(keys[i], float(similarities[i])) for i in best]
 
 
 def cosine(a, b) -> float:

@@ -54,14 +54,19 @@ class LexicalIndex:
         bm25.index(tokens, show_progress=False)
         return cls([p.id for p in corpus.passages], corpus.slugs(), documents, bm25)
 
+    def count(self, releases) -> int:
+        """How many passages these releases hold."""
+        return int(self._within(releases).sum())
+
+    def _within(self, releases) -> np.ndarray:
+        wanted = [self.slug_numbers[s] for s in releases if s in self.slug_numbers]
+        return np.isin(self.documents, wanted)
+
     def search(self, query: str, k: int, releases=None) -> list[tuple[str, float]]:
         """(passage id, score) of the k best passages with a score above 0."""
         import bm25s
 
-        mask = None
-        if releases is not None:
-            wanted = [self.slug_numbers[s] for s in releases if s in self.slug_numbers]
-            mask = np.isin(self.documents, wanted).astype(np.float32)
+        mask = None if releases is None else self._within(releases).astype(np.float32)
         with self._lock:
             tokens = bm25s.tokenize(query, stemmer=_stemmer(), show_progress=False)
             if not tokens.vocab:

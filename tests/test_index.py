@@ -144,7 +144,9 @@ def test_works_against_a_chroma_server_on_loopback(tmp_path, embedder, monkeypat
             raise AssertionError("the tables were built again")
 
         monkeypatch.setattr(tables.CorpusTables, "build", not_built)
+        before = embedder.texts_embedded
         other = _open(CORPUS, tmp_path / "other-machine", embedder, chroma_url=url)
+        assert embedder.texts_embedded == before  # nothing embedded on that machine
         assert other.ask("When was the European Ports Alliance launched?").answered
     finally:
         server.terminate()

@@ -142,3 +142,17 @@ def test_an_edited_release_keeps_only_its_new_version_in_the_index(tiny_copy, tm
     reply = bot.ask("Gas storage stands at what share of capacity?")
     found = [sp.passage.text for sp in reply.passages]
     assert any("81%" in text for text in found) and not any("78%" in text for text in found)
+
+
+@pytest.mark.parametrize("exact_below", [2000, 0])  # ranked here, or by Chroma then filtered
+def test_a_release_filter_holds_whichever_way_the_search_goes(tmp_path, monkeypatch,
+                                                               exact_below):
+    from assistant import retrieval
+
+    monkeypatch.setattr(retrieval, "EXACT_SEARCH", exact_below)
+    bot = tiny_assistant(TINY, tmp_path / "data")
+    reply = bot.ask(COD, releases=[FISHERIES])
+    assert reply.answered and "15%" in reply.text
+    assert {sp.passage.doc_slug for sp in reply.passages} == {FISHERIES}
+    other = bot.ask(COD, releases=[ENERGY])
+    assert {sp.passage.doc_slug for sp in other.passages} == {ENERGY}
