@@ -149,11 +149,8 @@ def load_tables(corpus: Corpus, folder: Path, shared=None, save: bool = True) ->
     blob = shared.get(key) if shared is not None else None
     with tempfile.TemporaryDirectory() as scratch:
         built = Path(scratch) / key
-        if blob is not None:
-            with tarfile.open(fileobj=io.BytesIO(blob)) as packed:
-                packed.extractall(scratch, filter="data")
-            tables = CorpusTables.read(built)
-        else:
+        tables = _unpacked(blob, built) if blob is not None else None
+        if tables is None:
             tables = CorpusTables.build(corpus)
             tables.save(built)
             if save and shared is not None:
@@ -180,6 +177,18 @@ def _keep(built: Path, folder: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as error:  # a read-only data folder: the tables live in memory only
         log.info("tables not saved in %s: %s", folder, error)
+
+
+def _unpacked(blob: bytes, target: Path) -> CorpusTables | None:
+    """Tables fetched from the server, or None when what came is not readable."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(blob)) as packed:
+            packed.extractall(target.parent, filter="data")
+        return CorpusTables.read(target)
+    except (tarfile.TarError, OSError, ValueError, KeyError) as error:
+        log.info("tables from the Chroma server unreadable (%s); rebuilding", error)
+        shutil.rmtree(target, ignore_errors=True)
+        return None
 
 
 def _packed(folder: Path) -> bytes:

@@ -78,3 +78,28 @@ def test_tables_follow_the_corpus(tiny_copy, tmp_path, edit):
     assert fingerprint(bot.corpus) != before
     assert "zeebrugge" in bot.retriever._vocabulary
     assert bot.ask("Which harbour joined the alliance?").answered
+
+
+class _Shared:
+    """A stand-in for the Chroma store of tables (the real one is tested against a
+    Chroma server in test_index)."""
+
+    def __init__(self, blob=None):
+        self.blob, self.put_calls = blob, 0
+
+    def get(self, key):
+        return self.blob
+
+    def put(self, key, blob):
+        self.put_calls += 1
+        self.blob = blob
+
+
+def test_unreadable_tables_from_the_server_are_built_again_and_replaced(tmp_path):
+    corpus = load_corpus(TINY)
+    shared = _Shared(b"not a tar file")
+    tables = load_tables(corpus, tmp_path / "tables", shared)
+    assert tables.lexical.search("cod", 3)
+    assert shared.put_calls == 1
+    again = load_tables(corpus, tmp_path / "elsewhere", shared)  # another machine
+    assert again.vocabulary == tables.vocabulary
