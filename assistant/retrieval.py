@@ -34,7 +34,7 @@ class Retrieval:
 
 
 class Retriever:
-    """Hybrid search over one corpus; the BM25 index is built once, in memory."""
+    """Hybrid search over one corpus: Chroma for vectors, the corpus tables for words."""
 
     def __init__(self, corpus: Corpus, index: PassageIndex, embedder: Embedder, top_k: int,
                  tables: CorpusTables):
