@@ -94,18 +94,21 @@ class Corpus:
 
 
 def load_corpus(folder: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
-                cache: Path | None = None, save: bool = True) -> Corpus:
+                cache: Path | None = None, save: bool = True,
+                state: tuple | None = None) -> Corpus:
     """Read every release file under folder (.md, .txt, .html, .pdf, .docx); files that
     cannot be read are reported, not fatal. cache: a file that keeps what was read,
     reused while no release file changed (name, size, modification time), so a start
-    does not read and parse every file again; save: write it when it is stale."""
+    does not read and parse every file again; save: write it when it is stale;
+    state: the folder_state the caller already took (taken here when None)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
             f"Corpus folder {folder} does not exist. Point ASSISTANT_CORPUS_DIR "
             "(or --corpus) at a folder of releases (.md, .txt, .html, .pdf, .docx)."
         )
-    key = repr((CACHE_VERSION, SPLITTER_VERSION, max_bytes, folder_state(folder)))
+    state = folder_state(folder) if state is None else state
+    key = repr((CACHE_VERSION, SPLITTER_VERSION, max_bytes, state))
     cached = _read_cache(cache, key) if cache else None
     if cached:
         return Corpus(*cached, folder)

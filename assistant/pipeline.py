@@ -71,7 +71,7 @@ class Assistant:
         self._folder = folder_state(self.settings.corpus_dir)
         self._writes = build_index  # a read-only use saves no tables either
         self._last_tables: tuple[str, CorpusTables] | None = None
-        corpus = self._read_corpus(save=build_index)
+        corpus = self._read_corpus(save=build_index, state=self._folder)
         self.embedder = embedder or Embedder(self.settings.embedding_model)
         self.notes: list[str] = []  # what was repaired on the way (shown like problems)
         self.pending: list[str] = []  # releases not indexed yet (serve_while_indexing)
@@ -160,9 +160,11 @@ class Assistant:
                     self.index.warm):
             threading.Thread(target=quietly, args=(job,), daemon=True).start()
 
-    def _read_corpus(self, save: bool) -> Corpus:
+    def _read_corpus(self, save: bool, state: tuple) -> Corpus:
+        # (state: the folder's listing, already taken to watch it: not listed twice)
         return load_corpus(self.settings.corpus_dir, self.settings.max_document_bytes,
-                           cache=self.settings.data_dir / "corpus.marshal", save=save)
+                           cache=self.settings.data_dir / "corpus.marshal", save=save,
+                           state=state)
 
     def _tables(self, corpus: Corpus, index: PassageIndex | None = None) -> CorpusTables:
         """The corpus tables: saved in the data folder, and on a Chroma server if any."""
@@ -208,7 +210,7 @@ class Assistant:
                 raise
 
     def _reload(self, folder: tuple, progress: Progress | None) -> SyncReport:
-        corpus = self._read_corpus(save=self._writes)
+        corpus = self._read_corpus(save=self._writes, state=folder)
         report = self.index.sync(corpus, progress, self._tables(corpus).vocabulary)
         record_indexed(self.settings.data_dir, corpus, report.embedded)
         self._loaded = self._load(corpus)
