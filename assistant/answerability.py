@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .facts import KIND_NOUNS, asked_kind, new_facts, numbers, people
+from .facts import KIND_NOUNS, MONTHS, NUMBER_WORDS, asked_kind, new_facts, numbers, people
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -58,6 +58,12 @@ _NAMES_ASKED = re.compile(
 # ("according to the release"): no sentence need hold them.
 FRAME_WORDS = frozenset(
     "releases cite cites cited quote quotes quoted documents passage passages".split()
+)
+# Words that only name the kind of fact asked ("on what *date*", "the *name* of"): a
+# fact of that kind meets them, whether or not the release uses the word.
+KIND_WORDS = frozenset(
+    "date dates day days time hour year month number amount sum place location venue name names"
+    .split()
 )
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
@@ -131,7 +137,7 @@ class Assessor:
         if not kind:
             return False
         if any(" " in f.text or f.text.lower() not in self._lower_case
-               for f in new_facts(kind, text, asked)):
+               or _counts_asked(kind, f, text, asked) for f in new_facts(kind, text, asked)):
             return True
         return kind in ("place", "name") and any(
             place in text and place.lower() not in asked.lower() for place in self._places
@@ -192,6 +198,11 @@ class Assessor:
         if kind and not any(self.holds(kind, c[0].passage.sentence_text(c[1]), asked)
                             for c in chosen):
             chosen += self._kind_nearby(kind, asked, chosen[0], same)
+        elif kind == "date" and not any(
+                _dated(f.text) for c in chosen
+                for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)):
+            # "On Thursday" dates an event by the meeting's week: its dateline says which.
+            chosen += self._dateline(asked, chosen[0], same)
         releases = [best_slug]
 
         def said(c: Candidate) -> str:
@@ -204,6 +215,14 @@ class Assessor:
             if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
                 break
             if slug not in releases and may_join(cand) and said(cand) not in quoted:
+                releases.append(slug)
+                chosen.append(cand)
+                quoted.add(said(cand))
+        # A question that compares meetings is answered from each of them.
+        for slug in retrieval.compared:
+            cand = next((c for c in candidates if c[0].passage.doc_slug == slug
+                         and may_join(c) and said(c) not in quoted), None)
+            if cand and slug not in releases and len(releases) < MAX_RELEASES:
                 releases.append(slug)
                 chosen.append(cand)
                 quoted.add(said(cand))
@@ -231,6 +250,18 @@ class Assessor:
                 return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
         return []
 
+    def _dateline(self, asked, best: Candidate, same: list[Candidate]) -> list[Candidate]:
+        """The line of the best sentence's release that gives the meeting's date."""
+        head_id = f"{best[0].passage.doc_slug}#head"
+        if not self.corpus.has_passage(head_id) or best[0].passage.id == head_id:
+            return []
+        scored = {(c[0].passage.id, c[1]): c for c in same}
+        head = self.corpus.passage(head_id)
+        for span in head.sentences:
+            if any(_dated(f.text) for f in new_facts("date", head.sentence_text(span), asked)):
+                return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
+        return []
+
     def signals(self, question, retrieval, chosen, candidates) -> tuple[dict, list[str]]:
         """The general signals of support, and the reasons against answering that they
         show, strongest first."""
@@ -238,7 +269,11 @@ class Assessor:
         asked = f"{question}\n{retrieval.query}"
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
-        query_words = [w for w in content_words(retrieval.query) if w not in FRAME_WORDS]
+        holds_kind = any(
+            self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
+        ) if kind else True
+        query_words = [w for w in content_words(retrieval.query) if w not in FRAME_WORDS
+                       and not (kind and holds_kind and w in KIND_WORDS)]
         stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
         query_stems = {stem(stand_in.get(w, w)) for w in query_words}
         sentence_stems = set(content_stems(" ".join(
@@ -252,9 +287,6 @@ class Assessor:
                   if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
         unknown = self._unknown_names(question, " ".join(
             sp.passage.sentence_text(span) for sp, span, _ in chosen))
-        holds_kind = any(
-            self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
-        ) if kind else True
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -401,6 +433,22 @@ def _follower(best: Candidate, candidates: list[Candidate]):
         ),
         None,
     )
+
+
+def _counts_asked(kind: str, fact, text: str, asked: str) -> bool:
+    """Whether a number written small counts what the question asks about: "ten
+    priority actions" answers "how many priority actions"; "two files" does not answer
+    "how many member states"."""
+    if kind != "count" or fact.text.lower() not in NUMBER_WORDS:
+        return False
+    counted = re.search(r"\bhow many((?:\s+[\w-]+){1,3})", asked, re.IGNORECASE)
+    following = content_stems(" ".join(words(text[fact.end:])[:3]))
+    return bool(counted and set(following) & set(content_stems(counted.group(1))))
+
+
+def _dated(date: str) -> bool:
+    """Whether a date says when on the calendar ("8 June", "2023"), not only "Thursday"."""
+    return any(ch.isdigit() for ch in date) or any(m in date.lower() for m in MONTHS)
 
 
 def _adjacent(a: Candidate, b: Candidate) -> bool:

@@ -25,6 +25,7 @@ from .text import STOPWORDS, stem, words
 # Fact kinds as OntoNotes entity labels.
 KIND_LABELS: dict[str, frozenset[str]] = {
     "date": frozenset({"DATE", "TIME"}),
+    "time": frozenset({"TIME"}),  # the hour of the day
     "amount": frozenset({"MONEY", "PERCENT", "QUANTITY"}),
     "count": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
@@ -35,7 +36,7 @@ KIND_LABELS: dict[str, frozenset[str]] = {
                        "EVENT", "WORK_OF_ART"}),
 }
 KIND_NOUNS = {
-    "date": "the date asked for", "amount": "the amount asked for",
+    "date": "the date asked for", "time": "the time asked for", "amount": "the amount asked for",
     "count": "the number asked for", "place": "the place asked for",
     "person": "the person asked for", "name": "the name asked for",
 }
@@ -43,6 +44,8 @@ KIND_NOUNS = {
 # The first question word decides what kind of fact is asked for; the noun after
 # "what/which" can name it too ("which city", "what amount").
 _ASKS = [
+    ("time", re.compile(r"^(at )?(what|which)( exact| precise)? time\b(?! (frame|period|limit))",
+                        re.I)),
     ("date", re.compile(
         r"^(when|since when|until when|by when)\b"
         r"|^(what|which)( exact| precise| specific)? (date|dates|day|days|year|month|time"
@@ -143,6 +146,9 @@ FACT_TYPES: list[FactType] = [
         rf"\b(?:the )?{_DAY}(?:\s*[-–]\s*{_DAY})?(?: of)? {_MONTH}(?: \d{{4}})?"
         rf"|\b{_MONTH} {_DAY}(?:\s*[-–]\s*{_DAY})?(?:, \d{{4}})?\b"
         rf"|\b{_MONTH} \d{{4}}\b"), label="DATE"),
+    # Clock times ("18:40", "9:30 CET"), which the small model reads as numbers.
+    FactType("time", re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:CET|CEST|GMT|UTC)\b)?"),
+             label="TIME"),
     FactType("amount", re.compile(
         rf"(?:€|\bEUR|\bUSD|\$|£)\s?{_NUMBER}(?:\s(?:million|billion|thousand))?"
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",

@@ -25,7 +25,7 @@ from .embedding import Embedder
 from .facts import find_facts
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
-from .retrieval import Retrieval, Retriever, named_releases
+from .retrieval import Retrieval, Retriever, compared_releases, named_releases
 from .tables import CorpusTables, fingerprint, load_tables
 from .types import Reply
 
@@ -295,8 +295,11 @@ class Assistant:
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
         # "At the June 2023 Council" searches that release; the user's choice wins.
-        named = None if releases else named_releases(focus or query, loaded.tables.headers)
-        retrieval = loaded.retriever.retrieve(query, focus, releases or named)
+        headers = loaded.tables.headers
+        compared = None if releases else compared_releases(focus or query, headers)
+        named = None if releases or compared else named_releases(focus or query, headers)
+        retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
+                                              compared)
         retrieval.started = asked
         timings["retrieve"] = _ms(mark)
         return retrieval

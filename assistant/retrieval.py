@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .corpus import Corpus
 from .embedding import Embedder
-from .facts import find_facts
+from .facts import MONTHS, find_facts
 from .index import PassageIndex, sentence_key
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -31,6 +32,9 @@ class Retrieval:
     # Query words the corpus never uses -> (nearest corpus word, cosine similarity).
     near_terms: dict[str, tuple[str, float]] = field(default_factory=dict)
     started: float = 0.0  # time.monotonic() when the question was asked (its time budget)
+    # The releases a question compares ("between the March and June meetings"): the
+    # answer draws on each of them.
+    compared: list[str] = field(default_factory=list)
 
 
 class Retriever:
@@ -50,12 +54,14 @@ class Retriever:
         # retriever still reads its own.
         self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
 
-    def retrieve(self, query: str, focus: str = "", releases: list[str] | None = None) -> Retrieval:
+    def retrieve(self, query: str, focus: str = "", releases: list[str] | None = None,
+                 compared: list[str] | None = None) -> Retrieval:
         """Fuse dense passage, dense sentence and BM25 rankings; score sentences.
         focus: a follow-up's own words when the query adds earlier turns' words to
         them; sentences are then scored against both, so the topic borrowed from the
         history finds the passages and the question itself picks the sentence.
-        releases: only passages of these document slugs (all when None)."""
+        releases: only passages of these document slugs (all when None).
+        compared: releases the question compares; the best passage of each is kept."""
         focused = bool(focus) and focus != query
         # Question words with no stored vector are embedded with the question, in one
         # encoder call: the nearest-word look-up and the answerability stage reuse them.
@@ -86,7 +92,12 @@ class Retriever:
             for rank, (passage_id, _) in enumerate(ranking, 1):
                 fused[passage_id] = fused.get(passage_id, 0.0) + 1.0 / (RRF_K + rank)
         dense_score, bm25_score = dict(dense), dict(bm25)
-        ranked = sorted(fused, key=fused.get, reverse=True)[: self.top_k]
+        ranked = sorted(fused, key=fused.get, reverse=True)
+        kept = ranked[: self.top_k]
+        for slug in compared or []:
+            if not any(pid.split("#")[0] == slug for pid in kept):
+                kept += [pid for pid in ranked if pid.split("#")[0] == slug][:1]
+        ranked = kept
         passages = [
             ScoredPassage(
                 passage=self.corpus.passage(pid),
@@ -107,7 +118,7 @@ class Retriever:
                     for span, score in sp.best_sentences
                 ]
                 sp.best_sentences = sorted(both, key=lambda item: item[1], reverse=True)
-        return Retrieval(query, vector, passages, near)
+        return Retrieval(query, vector, passages, near, compared=list(compared or []))
 
     def _dense(self, vector, depth: int, releases) -> tuple[list, list]:
         """Nearest passages and sentences. Within a few releases they are ranked here,
@@ -179,6 +190,29 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
     for wanted in tries:
         named = [slug for slug, header in headers.items() if wanted <= header]
         if 0 < len(named) < len(headers):
+            return named
+    return None
+
+
+def compared_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
+    """The releases a question compares by naming each meeting ("between the June and
+    December 2023 Councils", "in Logroño and in Budapest"): two or more months, or two
+    or more places, each naming its own release(s), which hold the question's years
+    too. None when the question compares nothing, or names every release."""
+    facts = find_facts(question)
+    years = {w for f in facts if f.label in _DATE_LABELS for w in words(f.text)
+             if w.isdigit() and len(w) == 4}
+    # The small entity model misses a bare month beside a dated one ("June and
+    # December 2023") and takes some towns for organisations.
+    months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", question)} & set(MONTHS)
+    places = {w for f in facts
+              if f.label in _PLACE_LABELS or (f.label == "ORG" and " " not in f.text)
+              for w in words(f.text) if w not in STOPWORDS and not w.isdigit()}
+    for naming in (months, places):
+        found = [[slug for slug, header in headers.items() if years | {w} <= header]
+                 for w in sorted(naming)]
+        named = [slug for slug in headers if any(slug in each for each in found)]
+        if sum(1 for each in found if each) >= 2 and 1 < len(named) < len(headers):
             return named
     return None
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import CORPUS, RELEASE
 
 from assistant.corpus import CorpusError, load_corpus, release_headers, split_sentences
-from assistant.retrieval import named_releases
+from assistant.retrieval import compared_releases, named_releases
 
 
 def test_release_text_is_kept_verbatim():
@@ -188,6 +188,24 @@ def test_a_question_naming_a_meeting_by_date_or_place_searches_that_release(tmp_
     # A date names a meeting more surely than a place the question gets wrong.
     assert named_releases("Why was the April 2031 meeting held in Riga?", headers) == ["spring"]
     assert named_releases("What did ministers say about quotas?", headers) is None
+
+
+def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
+    _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
+    _meeting(tmp_path, "autumn", "Riga", "9 October 2031")
+    _meeting(tmp_path, "winter", "Riga", "11 December 2031")
+    _meeting(tmp_path, "old", "Valletta", "5 April 2030")
+    headers = release_headers(load_corpus(tmp_path))
+    # The small entity model misses a bare month beside a dated one.
+    assert compared_releases("How did quotas change between April and October 2031?",
+                             headers) == ["autumn", "spring"]
+    # Naming every release narrows nothing.
+    assert compared_releases("What was said in Valletta and in Riga?", headers) is None
+    assert compared_releases("Were quotas discussed in Valletta and in Riga in 2031?",
+                             headers) == ["autumn", "spring", "winter"]
+    # One meeting, or none, is not a comparison.
+    assert compared_releases("What did the April 2031 meeting in Valletta decide?", headers) is None
+    assert compared_releases("What did ministers say about quotas?", headers) is None
 
 
 def test_the_corpus_cache_is_read_while_no_file_changes_and_read_anew_after(tmp_path,

@@ -28,6 +28,7 @@ from assistant.guard import Claim, Guard
     ("Arrivals rose by 17% in the first quarter.", "amount", "17%"),
     ("The meeting took place in Lisbon.", "place", "Lisbon"),
     ("Minister Jan van Dijk spoke first.", "person", "Jan van Dijk"),
+    ("The statement was issued at 09:15 CET.", "time", "09:15 CET"),
 ])
 def test_facts_of_a_kind_are_found_whole(text, kind, expected):
     assert expected in [f.text for f in facts_of(kind, text)]
@@ -54,6 +55,8 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     ("What is the name of the new network?", "name"),
     ("Which delegations abstained?", "name"),
     ("What kind of body is the new network?", ""),
+    ("At what time did the talks end?", "time"),
+    ("What time frame did the ministers set?", "date"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
