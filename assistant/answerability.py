@@ -272,7 +272,9 @@ class Assessor:
         holds_kind = any(
             self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
         ) if kind else True
-        query_words = [w for w in content_words(retrieval.query) if w not in FRAME_WORDS
+        # The question's own words: those a follow-up borrows from earlier turns found
+        # the passages, and the earlier answer already met them.
+        query_words = [w for w in content_words(question) if w not in FRAME_WORDS
                        and not (kind and holds_kind and w in KIND_WORDS)]
         stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
         query_stems = {stem(stand_in.get(w, w)) for w in query_words}

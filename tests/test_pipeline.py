@@ -4,6 +4,7 @@ user sees of Assistant.ask and .stream, in milliseconds and with no model loaded
 from __future__ import annotations
 
 import copy
+import dataclasses
 import shutil
 
 import pytest
@@ -208,3 +209,17 @@ def test_a_count_written_in_words_answers_how_many(tmp_path):
     reply = bot.ask("How many marine reserves did ministers designate in the North Sea?")
     assert reply.answered, reply.text
     assert any("seven" in c.quote for c in reply.citations), reply.text
+
+
+def test_a_follow_up_is_judged_on_its_own_words_not_those_it_borrows(tiny_bot):
+    history = [{"role": "user", "content": "What did ministers agree about coastal fleets?"},
+               {"role": "assistant", "content": "A fund of EUR 120 million for old engines."}]
+    question = "When do the calls open?"
+    retrieval = tiny_bot.retrieve(question, history)
+    assert retrieval.query != question  # the topic words came from the earlier turn
+    alone = dataclasses.replace(retrieval, query=question)
+    # The borrowed words found the passage; the earlier answer already met them.
+    assert (tiny_bot.assessor.assess(question, retrieval).signals
+            == tiny_bot.assessor.assess(question, alone).signals)
+    reply = tiny_bot.ask(question, history=history)
+    assert reply.answered and "1 June 2031" in reply.text
