@@ -57,7 +57,8 @@ _NAMES_ASKED = re.compile(
 # ("the minister quoted", "as cited"), beside those STOPWORDS already drops
 # ("according to the release"): no sentence need hold them.
 FRAME_WORDS = frozenset(
-    "releases cite cites cited quote quotes quoted documents passage passages".split()
+    "releases cite cites cited quote quotes quoted documents passage passages meetings sessions"
+    .split()
 )
 # Words that only name the kind of fact asked ("on what *date*", "the *name* of"): a
 # fact of that kind meets them, whether or not the release uses the word.
@@ -65,6 +66,9 @@ KIND_WORDS = frozenset(
     "date dates day days time hour year month number amount sum place location venue name names"
     .split()
 )
+# A question about meetings or releases in the plural ("at which meetings …?", "what do
+# the 2023 releases say …?") is answered from each release that speaks to it.
+_ACROSS = re.compile(r"\b(meetings|releases|councils|sessions)\b", re.IGNORECASE)
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
@@ -210,9 +214,10 @@ class Assessor:
 
         # The same sentence in another release (a copy, boilerplate) adds nothing.
         quoted = {said(c) for c in chosen}
+        ratio = COMPLEMENT_RATIO if _ACROSS.search(question) else self.model.cross_ratio
         for cand in candidates[1:]:
             slug = cand[0].passage.doc_slug
-            if len(releases) >= MAX_RELEASES or cand[2] < self.model.cross_ratio * candidates[0][2]:
+            if len(releases) >= MAX_RELEASES or cand[2] < ratio * candidates[0][2]:
                 break
             if slug not in releases and may_join(cand) and said(cand) not in quoted:
                 releases.append(slug)

@@ -16,7 +16,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v3"
+SPLITTER_VERSION = "paragraphs-v4"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
@@ -277,9 +277,10 @@ def split_passages(document: Document) -> list[Passage]:
     for start, end in spans[n:]:
         paragraph = text[start:end]
         previous = passages[-1] if passages else None
-        # (Only one line: a heading after the attribution starts a section again.)
-        if previous and _is_heading(paragraph) and _is_quotation(previous.text) \
-                and "\n\n" not in previous.text and previous.id != f"{document.slug}#head":
+        # (Only right after the quotation mark: a heading after the attribution, or
+        # after a quotation attributed on its own next line, starts a section again.)
+        if previous and _is_heading(paragraph) and _closes_quotation(previous.text) \
+                and previous.id != f"{document.slug}#head":
             passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
                                     end, previous.section,
                                     (*previous.sentences, Span(start, end)))
@@ -337,10 +338,9 @@ def _front_matter_values(document: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_quotation(paragraph: str) -> bool:
-    """A paragraph that is a quotation: it opens or closes with a quotation mark."""
-    stripped = paragraph.strip()
-    return stripped[:1] in "\"“„«" or stripped.rstrip(".").endswith(("\"", "”", "»"))
+def _closes_quotation(paragraph: str) -> bool:
+    """A paragraph that ends with a quotation mark: what follows may attribute it."""
+    return paragraph.strip().rstrip(".").endswith(("\"", "”", "»"))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

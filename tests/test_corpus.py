@@ -172,6 +172,17 @@ def test_an_attribution_line_stays_with_the_quotation_it_attributes(tmp_path):
     assert next(p for p in corpus.passages if "2033" in p.text).section == "Next steps"
 
 
+def test_a_heading_after_a_quotation_attributed_on_its_next_line_starts_a_section(tmp_path):
+    (tmp_path / "r.md").write_text(
+        "Ministers meet in Tallinn\n\nMinisters discussed border rules.\n\n"
+        "\"We have waited long enough.\"\nKari Tamm, Estonian Minister of the Interior\n\n"
+        "Fisheries\n\nMinisters set the herring quota at 40,000 tonnes.\n")
+    corpus = load_corpus(tmp_path)
+    quote = next(p for p in corpus.passages if "waited long enough" in p.text)
+    assert quote.text.endswith("Kari Tamm, Estonian Minister of the Interior")
+    assert next(p for p in corpus.passages if "herring" in p.text).section == "Fisheries"
+
+
 def _meeting(tmp_path, slug, place, dates):
     (tmp_path / f"{slug}.md").write_text(
         f"Fisheries Council, {dates}\n\n{place}, {dates}\n\nMinisters talked about quotas.\n"

@@ -223,3 +223,21 @@ def test_a_follow_up_is_judged_on_its_own_words_not_those_it_borrows(tiny_bot):
             == tiny_bot.assessor.assess(question, alone).signals)
     reply = tiny_bot.ask(question, history=history)
     assert reply.answered and "1 June 2031" in reply.text
+
+
+def test_a_question_about_meetings_in_the_plural_cites_each_that_speaks_to_it(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _council(folder, "march", "Oslo", "11 March 2031",
+             "Ministers discussed eel stocks in the Baltic and agreed to close eel fisheries "
+             "in winter.")
+    _council(folder, "june", "Riga", "5 June 2031",
+             "Ministers also talked about eel stocks and river barriers.")
+    _council(folder, "october", "Tallinn", "9 October 2031",
+             "Ministers discussed herring quotas for the Gulf of Riga.")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    reply = bot.ask("At which meetings did ministers discuss eel stocks?")
+    assert reply.answered, reply.text
+    assert {c.doc_slug for c in reply.citations} == {"march", "june"}
+    # The answer names each release, so it says which meetings.
+    assert "11 March 2031" in reply.text and "5 June 2031" in reply.text
