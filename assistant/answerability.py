@@ -278,9 +278,10 @@ class Assessor:
             self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
         ) if kind else True
         # The question's own words: those a follow-up borrows from earlier turns found
-        # the passages, and the earlier answer already met them.
-        query_words = [w for w in content_words(question) if w not in FRAME_WORDS
-                       and not (kind and holds_kind and w in KIND_WORDS)]
+        # the passages, and the earlier answer already met them. A follow-up with no
+        # words of its own ("What did she say about it?") is judged on those it borrows.
+        query_words = [w for w in content_words(question) or content_words(retrieval.query)
+                       if w not in FRAME_WORDS and not (kind and holds_kind and w in KIND_WORDS)]
         stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
         query_stems = {stem(stand_in.get(w, w)) for w in query_words}
         sentence_stems = set(content_stems(" ".join(

@@ -241,3 +241,13 @@ def test_a_question_about_meetings_in_the_plural_cites_each_that_speaks_to_it(tm
     assert {c.doc_slug for c in reply.citations} == {"march", "june"}
     # The answer names each release, so it says which meetings.
     assert "11 March 2031" in reply.text and "5 June 2031" in reply.text
+
+
+def test_a_follow_up_with_no_words_of_its_own_is_judged_on_those_it_borrows(tiny_bot):
+    history = [{"role": "user", "content": "What did the Norwegian fisheries minister say?"},
+               {"role": "assistant", "content": "A smaller catch today keeps the fleet at sea."}]
+    question = "What did he say about it?"
+    retrieval = tiny_bot.retrieve(question, history)
+    verdict = tiny_bot.assessor.assess(question, retrieval)
+    # No word of its own is no evidence against answering.
+    assert verdict.signals["weakest_word"] > 0.5
