@@ -159,22 +159,28 @@ def test_a_release_filter_holds_whichever_way_the_search_goes(tmp_path, monkeypa
     assert {sp.passage.doc_slug for sp in other.passages} == {ENERGY}
 
 
-def _council(folder, slug, place, dates, body):
-    (folder / f"{slug}.md").write_text(
-        f"# Fisheries Council, {place}, {dates}\n\n{place}, {dates}\n\n{body}\n")
+def _councils(tmp_path, *meetings) -> Assistant:
+    """An assistant over one release per (slug, place, dates, body): a title line and
+    a dateline naming the meeting, then the body."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for slug, place, dates, body in meetings:
+        (folder / f"{slug}.md").write_text(
+            f"# Fisheries Council, {place}, {dates}\n\n{place}, {dates}\n\n{body}\n")
+    return tiny_assistant(folder, tmp_path / "data")
 
 
 def test_a_question_comparing_two_meetings_is_answered_from_each(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    _council(folder, "march", "Oslo", "11 March 2031",
-             "Ministers set the cod catch limit for the eastern Baltic at 20,000 tonnes.")
-    _council(folder, "june", "Riga", "5 June 2031",
-             "Ministers set the cod catch limit for the western Baltic at 8,000 tonnes.")
-    _council(folder, "october", "Tallinn", "9 October 2031",
-             "After a good spawning season, ministers allowed fleets to land 24,000 tonnes "
-             "of eastern Baltic cod.")
-    bot = tiny_assistant(folder, tmp_path / "data")
+    bot = _councils(
+        tmp_path,
+        ("march", "Oslo", "11 March 2031",
+         "Ministers set the cod catch limit for the eastern Baltic at 20,000 tonnes."),
+        ("june", "Riga", "5 June 2031",
+         "Ministers set the cod catch limit for the western Baltic at 8,000 tonnes."),
+        ("october", "Tallinn", "9 October 2031",
+         "After a good spawning season, ministers allowed fleets to land 24,000 tonnes "
+         "of eastern Baltic cod."),
+    )
     reply = bot.ask("How did the cod catch limit for the eastern Baltic change between "
                     "the March and October 2031 meetings?")
     assert reply.answered
@@ -184,13 +190,13 @@ def test_a_question_comparing_two_meetings_is_answered_from_each(tmp_path):
 
 
 def test_a_weekday_is_dated_by_its_release_s_dateline(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    _council(folder, "spring", "Oslo", "11-12 March 2031",
-             "Ministers adopted the herring recovery plan on Tuesday. The plan runs for "
-             "six years.")
-    _council(folder, "summer", "Riga", "5 June 2031", "Ministers discussed eel stocks.")
-    bot = tiny_assistant(folder, tmp_path / "data")
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11-12 March 2031",
+         "Ministers adopted the herring recovery plan on Tuesday. The plan runs for "
+         "six years."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
     reply = bot.ask("On what date was the herring recovery plan adopted?")
     assert reply.answered and "Tuesday" in reply.text, reply.text
     assert "11-12 March 2031" in reply.text  # which Tuesday: the dateline says
@@ -198,14 +204,14 @@ def test_a_weekday_is_dated_by_its_release_s_dateline(tmp_path):
 
 
 def test_a_count_written_in_words_answers_how_many(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    _council(folder, "spring", "Oslo", "11 March 2031",
-             "Ministers want marine reserves in the North Sea designated faster. "
-             "Fishing fleets asked for a review. Last year ministers designated seven "
-             "reserves.")
-    _council(folder, "summer", "Riga", "5 June 2031", "Ministers discussed eel stocks.")
-    bot = tiny_assistant(folder, tmp_path / "data")
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers want marine reserves in the North Sea designated faster. "
+         "Fishing fleets asked for a review. Last year ministers designated seven "
+         "reserves."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
     reply = bot.ask("How many marine reserves did ministers designate in the North Sea?")
     assert reply.answered, reply.text
     assert any("seven" in c.quote for c in reply.citations), reply.text
@@ -226,16 +232,16 @@ def test_a_follow_up_is_judged_on_its_own_words_not_those_it_borrows(tiny_bot):
 
 
 def test_a_question_about_meetings_in_the_plural_cites_each_that_speaks_to_it(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    _council(folder, "march", "Oslo", "11 March 2031",
-             "Ministers discussed eel stocks in the Baltic and agreed to close eel fisheries "
-             "in winter.")
-    _council(folder, "june", "Riga", "5 June 2031",
-             "Ministers also talked about eel stocks and river barriers.")
-    _council(folder, "october", "Tallinn", "9 October 2031",
-             "Ministers discussed herring quotas for the Gulf of Riga.")
-    bot = tiny_assistant(folder, tmp_path / "data")
+    bot = _councils(
+        tmp_path,
+        ("march", "Oslo", "11 March 2031",
+         "Ministers discussed eel stocks in the Baltic and agreed to close eel fisheries "
+         "in winter."),
+        ("june", "Riga", "5 June 2031",
+         "Ministers also talked about eel stocks and river barriers."),
+        ("october", "Tallinn", "9 October 2031",
+         "Ministers discussed herring quotas for the Gulf of Riga."),
+    )
     reply = bot.ask("At which meetings did ministers discuss eel stocks?")
     assert reply.answered, reply.text
     assert {c.doc_slug for c in reply.citations} == {"march", "june"}
