@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .facts import KIND_NOUNS, MONTHS, NUMBER_WORDS, asked_kind, new_facts, numbers, people
+from .facts import (
+    KIND_NAMES,
+    KIND_NOUNS,
+    NUMBER_WORDS,
+    WEEKDAYS,
+    asked_kind,
+    new_facts,
+    numbers,
+    people,
+)
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -29,6 +38,9 @@ Candidate = tuple[ScoredPassage, Span, float]  # a sentence and how well it matc
 SECOND_SENTENCE_RATIO = 0.85  # a continuing sentence must score this close to the first
 COMPLEMENT_RATIO = 0.7  # a sentence adding new question words may score this much lower
 FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score this low
+# A meeting the question names is expected to speak to it, so its best sentence may
+# score this far below the best one (set on the dev rows; an unrelated one scores lower).
+COMPARED_RATIO = 0.6
 MAX_RELEASES = 3  # an answer draws on at most this many releases
 MAX_NAMED_SENTENCES = 4
 PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that name a place
@@ -60,15 +72,13 @@ FRAME_WORDS = frozenset(
     "releases cite cites cited quote quotes quoted documents passage passages meetings sessions"
     .split()
 )
-# Words that only name the kind of fact asked ("on what *date*", "the *name* of"): a
-# fact of that kind meets them, whether or not the release uses the word.
-KIND_WORDS = frozenset(
-    "date dates day days time hour year month number amount sum place location venue name names"
-    .split()
+# A question that asks about meetings or releases in the plural ("in which sessions
+# …?", "what do all the releases say about …?") is answered from each release that
+# speaks to it; "according to the releases, …" asks about something else.
+_ACROSS = re.compile(
+    r"\b(which|what|both|all|each|several)\b[^?]*\b(meetings|releases|councils|sessions)\b",
+    re.IGNORECASE,
 )
-# A question about meetings or releases in the plural ("at which meetings …?", "what do
-# the 2023 releases say …?") is answered from each release that speaks to it.
-_ACROSS = re.compile(r"\b(meetings|releases|councils|sessions)\b", re.IGNORECASE)
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
@@ -202,11 +212,12 @@ class Assessor:
         if kind and not any(self.holds(kind, c[0].passage.sentence_text(c[1]), asked)
                             for c in chosen):
             chosen += self._kind_nearby(kind, asked, chosen[0], same)
-        elif kind == "date" and not any(
-                _dated(f.text) for c in chosen
-                for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)):
-            # "On Thursday" dates an event by the meeting's week: its dateline says which.
-            chosen += self._dateline(asked, chosen[0], same)
+        dates = [f.text for c in chosen
+                 for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
+        if kind == "date" and dates and all(_weekday(d) for d in dates):
+            # "On Friday" dates an event by the meeting's week: its dateline says which.
+            chosen += self._head_sentence(chosen[0], same, lambda text: any(
+                not _weekday(f.text) for f in new_facts("date", text, asked)))
         releases = [best_slug]
 
         def said(c: Candidate) -> str:
@@ -223,11 +234,13 @@ class Assessor:
                 releases.append(slug)
                 chosen.append(cand)
                 quoted.add(said(cand))
-        # A question that compares meetings is answered from each of them.
+        # A question that compares meetings is answered from each of them that speaks
+        # to it: a meeting that never mentions the topic has no sentence to quote.
         for slug in retrieval.compared:
             cand = next((c for c in candidates if c[0].passage.doc_slug == slug
                          and may_join(c) and said(c) not in quoted), None)
-            if cand and slug not in releases and len(releases) < MAX_RELEASES:
+            if cand and slug not in releases and len(releases) < MAX_RELEASES \
+                    and _matched(cand) >= COMPARED_RATIO * _matched(candidates[0]):
                 releases.append(slug)
                 chosen.append(cand)
                 quoted.add(said(cand))
@@ -245,25 +258,19 @@ class Assessor:
                 return [cand]
         if kind != "place":  # a date in the title is the meeting's, not every event's
             return []
-        head_id = f"{passage.doc_slug}#head"
-        if not self.corpus.has_passage(head_id):
-            return []
-        scored = {(c[0].passage.id, c[1]): c for c in same}
-        head = self.corpus.passage(head_id)
-        for span in head.sentences:
-            if self.holds(kind, head.sentence_text(span), asked):
-                return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
-        return []
+        return self._head_sentence(best, same, lambda text: self.holds(kind, text, asked))
 
-    def _dateline(self, asked, best: Candidate, same: list[Candidate]) -> list[Candidate]:
-        """The line of the best sentence's release that gives the meeting's date."""
+    def _head_sentence(self, best: Candidate, same: list[Candidate], wanted) -> list[Candidate]:
+        """The first title or dateline line of the best sentence's release for which
+        wanted(text) holds, as a candidate (scored if it was); none if the best
+        sentence is itself in those lines."""
         head_id = f"{best[0].passage.doc_slug}#head"
         if not self.corpus.has_passage(head_id) or best[0].passage.id == head_id:
             return []
         scored = {(c[0].passage.id, c[1]): c for c in same}
         head = self.corpus.passage(head_id)
         for span in head.sentences:
-            if any(_dated(f.text) for f in new_facts("date", head.sentence_text(span), asked)):
+            if wanted(head.sentence_text(span)):
                 return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
         return []
 
@@ -277,11 +284,16 @@ class Assessor:
         holds_kind = any(
             self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
         ) if kind else True
+        def weighed(text: str) -> list[str]:
+            # A word that only names the kind asked ("on what *date*") is met by a fact
+            # of that kind, whether or not the release uses the word.
+            return [w for w in content_words(text) if w not in FRAME_WORDS
+                    and not (kind and holds_kind and KIND_NAMES.get(w) == kind)]
+
         # The question's own words: those a follow-up borrows from earlier turns found
         # the passages, and the earlier answer already met them. A follow-up with no
-        # words of its own ("What did she say about it?") is judged on those it borrows.
-        query_words = [w for w in content_words(question) or content_words(retrieval.query)
-                       if w not in FRAME_WORDS and not (kind and holds_kind and w in KIND_WORDS)]
+        # words of its own ("And what did he add?") is judged on those it borrows.
+        query_words = weighed(question) or weighed(retrieval.query)
         stand_in = {w: t for w, (t, sim) in retrieval.near_terms.items() if sim >= TERM_SIMILARITY}
         query_stems = {stem(stand_in.get(w, w)) for w in query_words}
         sentence_stems = set(content_stems(" ".join(
@@ -444,9 +456,9 @@ def _follower(best: Candidate, candidates: list[Candidate]):
 
 
 def _counts_asked(kind: str, fact, text: str, asked: str) -> bool:
-    """Whether a number written small counts what the question asks about: "ten
-    priority actions" answers "how many priority actions"; "two files" does not answer
-    "how many member states"."""
+    """Whether a number written small counts what the question asks about: "seven
+    marine reserves" answers "how many marine reserves"; "two committees" does not
+    answer "how many countries"."""
     if kind != "count" or fact.text.lower() not in NUMBER_WORDS:
         return False
     counted = re.search(r"\bhow many((?:\s+[\w-]+){1,3})", asked, re.IGNORECASE)
@@ -454,9 +466,10 @@ def _counts_asked(kind: str, fact, text: str, asked: str) -> bool:
     return bool(counted and set(following) & set(content_stems(counted.group(1))))
 
 
-def _dated(date: str) -> bool:
-    """Whether a date says when on the calendar ("8 June", "2023"), not only "Thursday"."""
-    return any(ch.isdigit() for ch in date) or any(m in date.lower() for m in MONTHS)
+def _weekday(date: str) -> bool:
+    """Whether a date is only a day of the week ("Friday", "on Monday and Tuesday")."""
+    named = [w for w in words(date) if w not in STOPWORDS]
+    return bool(named) and all(w in WEEKDAYS for w in named)
 
 
 def _adjacent(a: Candidate, b: Candidate) -> bool:

@@ -146,7 +146,7 @@ FACT_TYPES: list[FactType] = [
         rf"\b(?:the )?{_DAY}(?:\s*[-–]\s*{_DAY})?(?: of)? {_MONTH}(?: \d{{4}})?"
         rf"|\b{_MONTH} {_DAY}(?:\s*[-–]\s*{_DAY})?(?:, \d{{4}})?\b"
         rf"|\b{_MONTH} \d{{4}}\b"), label="DATE"),
-    # Clock times ("18:40", "9:30 CET"), which the small model reads as numbers.
+    # Clock times ("09:15", "21:30 CET"), which the small model reads as numbers.
     FactType("time", re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:CET|CEST|GMT|UTC)\b)?"),
              label="TIME"),
     FactType("amount", re.compile(
@@ -282,6 +282,7 @@ def _acronyms(text: str) -> set[str]:
 # ("What was Frontex's total *budget*?", "Which *Commissioner* …?").
 KIND_OF_NOUN = {
     **dict.fromkeys("date dates day days year month deadline".split(), "date"),
+    **dict.fromkeys("time hour".split(), "time"),
     **dict.fromkeys("budget budgets amount amounts cost costs funding sum price".split(),
                     "amount"),
     **dict.fromkeys("number percentage share proportion".split(), "count"),
@@ -295,6 +296,11 @@ KIND_OF_NOUN = {
                     " firm firms port ports institution institutions partner partners"
                     .split(), "name"),
 }
+# Of those, the nouns that name nothing but the kind ("on what *date*", "the *name* of"):
+# a fact of that kind meets them, whether or not the release uses the word.
+KIND_NAMES = {w: KIND_OF_NOUN[w] for w in
+              "date dates day days year month time hour amount sum number place location venue"
+              " name names".split()}
 _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 
 

@@ -94,9 +94,10 @@ class Retriever:
         dense_score, bm25_score = dict(dense), dict(bm25)
         ranked = sorted(fused, key=fused.get, reverse=True)
         kept = ranked[: self.top_k]
-        for slug in compared or []:
+        for slug in compared or []:  # the best body passage of each compared release
             if not any(pid.split("#")[0] == slug for pid in kept):
-                kept += [pid for pid in ranked if pid.split("#")[0] == slug][:1]
+                kept += [pid for pid in ranked
+                         if pid.split("#")[0] == slug and not pid.endswith("#head")][:1]
         ranked = kept
         passages = [
             ScoredPassage(
@@ -195,24 +196,28 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
 
 
 def compared_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
-    """The releases a question compares by naming each meeting ("between the June and
-    December 2023 Councils", "in Logroño and in Budapest"): two or more months, or two
-    or more places, each naming its own release(s), which hold the question's years
-    too. None when the question compares nothing, or names every release."""
+    """The releases a question compares by naming each meeting ("between the April
+    and October councils", "in Valletta and in Riga"): two or more months, or two or
+    more places, each naming releases of its own among those that hold the question's
+    years. None when the question compares nothing, or names every release."""
     facts = find_facts(question)
     years = {w for f in facts if f.label in _DATE_LABELS for w in words(f.text)
              if w.isdigit() and len(w) == 4}
-    # The small entity model misses a bare month beside a dated one ("June and
-    # December 2023") and takes some towns for organisations.
+    # The small entity model misses a bare month beside a dated one ("April and
+    # October 2031") and takes some towns for organisations.
     months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", question)} & set(MONTHS)
     places = {w for f in facts
               if f.label in _PLACE_LABELS or (f.label == "ORG" and " " not in f.text)
               for w in words(f.text) if w not in STOPWORDS and not w.isdigit()}
+    in_years = {slug for slug, header in headers.items() if years <= header}
     for naming in (months, places):
-        found = [[slug for slug, header in headers.items() if years | {w} <= header]
-                 for w in sorted(naming)]
+        # A word names meetings when it narrows the releases of those years: a word
+        # of every title ("Council") names none.
+        found = {frozenset(slug for slug in in_years if w in headers[slug])
+                 for w in naming}
+        found = {each for each in found if each and each != in_years}
         named = [slug for slug in headers if any(slug in each for each in found)]
-        if sum(1 for each in found if each) >= 2 and 1 < len(named) < len(headers):
+        if len(found) >= 2 and 1 < len(named) < len(headers):
             return named
     return None
 

@@ -178,8 +178,8 @@ def test_a_question_comparing_two_meetings_is_answered_from_each(tmp_path):
         ("june", "Riga", "5 June 2031",
          "Ministers set the cod catch limit for the western Baltic at 8,000 tonnes."),
         ("october", "Tallinn", "9 October 2031",
-         "After a good spawning season, ministers allowed fleets to land 24,000 tonnes "
-         "of eastern Baltic cod."),
+         "After a good spawning season, ministers raised the cod catch limit for the "
+         "eastern Baltic to 24,000 tonnes."),
     )
     reply = bot.ask("How did the cod catch limit for the eastern Baltic change between "
                     "the March and October 2031 meetings?")
@@ -252,8 +252,23 @@ def test_a_question_about_meetings_in_the_plural_cites_each_that_speaks_to_it(tm
 def test_a_follow_up_with_no_words_of_its_own_is_judged_on_those_it_borrows(tiny_bot):
     history = [{"role": "user", "content": "What did the Norwegian fisheries minister say?"},
                {"role": "assistant", "content": "A smaller catch today keeps the fleet at sea."}]
-    question = "What did he say about it?"
-    retrieval = tiny_bot.retrieve(question, history)
-    verdict = tiny_bot.assessor.assess(question, retrieval)
-    # No word of its own is no evidence against answering.
-    assert verdict.signals["weakest_word"] > 0.5
+    # No word of its own (or only one that names the kind asked) is no evidence
+    # against answering.
+    for question in ("What did he say about it?", "And on which date?"):
+        retrieval = tiny_bot.retrieve(question, history)
+        verdict = tiny_bot.assessor.assess(question, retrieval)
+        assert verdict.signals["weakest_word"] > 0.5, question
+
+
+def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("march", "Oslo", "11 March 2031",
+         "Ministers set the cod catch limit for the eastern Baltic at 20,000 tonnes."),
+        ("june", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+        ("october", "Tallinn", "9 October 2031",
+         "Ministers discussed herring quotas for the Gulf of Riga."),
+    )
+    reply = bot.ask("What cod catch limit did ministers set for the eastern Baltic at the "
+                    "March and October 2031 meetings?")
+    assert reply.answered and {c.doc_slug for c in reply.citations} == {"march"}, reply.text
