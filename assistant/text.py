@@ -30,6 +30,9 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+# "Take place" means "happen": neither word is a topic to match ("the next meeting
+# will take place in Riga" says nothing about when a meeting took place).
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.IGNORECASE)
 _NEGATION = re.compile(r"(?<=can)not\b|n't\b", re.IGNORECASE)
 
 
@@ -66,7 +69,7 @@ def stem(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """The words that carry meaning, lowercase, in order, without repeats."""
     seen: dict[str, None] = {}
-    for word in words(text):
+    for word in words(_TAKE_PLACE.sub(" ", text)):
         if word not in STOPWORDS and len(word) > 1 or word.isdigit():
             seen.setdefault(word, None)
     return list(seen)

@@ -45,6 +45,13 @@ def test_the_place_of_a_meeting_is_answered_from_its_own_release(tiny_bot):
     assert_exact(tiny_bot, reply)
 
 
+def test_take_place_asks_when_or_where_not_for_the_words_take_and_place(tiny_bot):
+    # The fisheries release says its next meeting "will take place in Tallinn".
+    reply = tiny_bot.ask("When did the energy ministers' meeting take place?")
+    assert reply.answered and "22 May 2031" in reply.text
+    assert {c.doc_slug for c in reply.citations} == {ENERGY}
+
+
 def test_a_question_no_release_answers_gets_no_sources_only_related_reading(tiny_bot):
     reply = tiny_bot.ask("What is the capital of France?")
     assert not reply.answered and not reply.citations
