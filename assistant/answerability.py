@@ -284,6 +284,7 @@ class Assessor:
         holds_kind = any(
             self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
         ) if kind else True
+
         def weighed(text: str) -> list[str]:
             # A word that only names the kind asked ("on what *date*") is met by a fact
             # of that kind, whether or not the release uses the word.
