@@ -23,6 +23,7 @@ from .facts import (
     NUMBER_WORDS,
     WEEKDAYS,
     asked_kind,
+    asked_noun,
     new_facts,
     numbers,
     people,
@@ -43,6 +44,8 @@ FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score 
 COMPARED_RATIO = 0.6
 MAX_RELEASES = 3  # an answer draws on at most this many releases
 MAX_NAMED_SENTENCES = 4
+# Places a question asks to name ("which member states"), not where something was.
+INSTANCE_NOUNS = frozenset("countries country states state".split())
 PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that name a place
 # What a release's title lines say without words: where and when its meeting took place.
 HEADER_GLOSS = "meeting meet met held take took place convened gathered"
@@ -211,7 +214,8 @@ class Assessor:
         chosen = _complete(same, query_stems, limit)
         if kind and not any(self.holds(kind, c[0].passage.sentence_text(c[1]), asked)
                             for c in chosen):
-            chosen += self._kind_nearby(kind, asked, chosen[0], same)
+            chosen += self._kind_nearby(kind, asked, chosen[0], same,
+                                        where=asked_noun(question) not in INSTANCE_NOUNS)
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
         if kind == "date" and dates and all(_weekday(d) for d in dates):
@@ -247,16 +251,19 @@ class Assessor:
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 
-    def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate]):
+    def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True):
         """The sentence giving the fact asked for that the best sentence lacks: in the
-        best passage (the figure after its announcement), else, for a place, in the
-        release's title lines (what a meeting did, it did where the meeting was)."""
+        best passage (the figure after its announcement), else, for a question asking
+        where, in the release's title lines (what a meeting did, it did where the
+        meeting was)."""
         passage = best[0].passage
         for cand in same:
             if cand[0].passage.id == passage.id and self.holds(
                     kind, passage.sentence_text(cand[1]), asked):
                 return [cand]
-        if kind != "place":  # a date in the title is the meeting's, not every event's
+        # A date in the title is the meeting's, not every event's; its place answers
+        # "where", not "which countries".
+        if kind != "place" or not where:
             return []
         return self._head_sentence(best, same, lambda text: self.holds(kind, text, asked))
 

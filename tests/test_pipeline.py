@@ -279,3 +279,15 @@ def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path
     reply = bot.ask("What cod catch limit did ministers set for the eastern Baltic at the "
                     "March and October 2031 meetings?")
     assert reply.answered and {c.doc_slug for c in reply.citations} == {"march"}, reply.text
+
+
+def test_which_member_states_is_not_answered_by_where_the_meeting_was(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Several member states asked for more time to cut eel catches."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    reply = bot.ask("Which member states asked for more time to cut eel catches?")
+    # The meeting's place answers "where", not "which member states".
+    assert not any("Oslo" in c.quote for c in reply.citations), reply.text
