@@ -99,7 +99,7 @@ def check_releases(releases, known: list[str]) -> list[str] | None:
 
 
 def needs_context(question: str) -> bool:
-    """Whether the question leans on an earlier turn ("What is her key priority?")."""
+    """Whether the question leans on an earlier turn ("What did she propose next?")."""
     short = len(content_words(question)) < SHORT_QUESTION_WORDS
     return short or bool(_REFERS_BACK.search(question))
 

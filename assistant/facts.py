@@ -279,7 +279,7 @@ def _acronyms(text: str) -> set[str]:
 
 
 # Nouns that name a kind of fact when a what/which question asks for them
-# ("What was Frontex's total *budget*?", "Which *Commissioner* …?").
+# ("What was the fund's yearly *budget*?", "Which *minister* …?").
 KIND_OF_NOUN = {
     **dict.fromkeys("date dates day days year month deadline".split(), "date"),
     **dict.fromkeys("time hour".split(), "time"),
@@ -320,7 +320,7 @@ def asked_kind(question: str) -> str:
 
 def asked_noun(question: str) -> str:
     """The noun a what/which question asks about ("On what exact *date* …?", "Which
-    five *files* …?", "What was the agency's total *budget*?"), or "" when the question
+    three *regions* …?", "What was the fund's yearly *budget*?"), or "" when the question
     word is the object of a verb ("What did ministers agree?"). From part-of-speech tags."""
     tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)

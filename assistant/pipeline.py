@@ -294,7 +294,7 @@ class Assistant:
         query, focus = loaded.rewriter.rewrite(question, history)
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
-        # "At the June 2023 Council" searches that release; the user's choice wins.
+        # "At the April 2031 meeting" searches that release; the user's choice wins.
         headers = loaded.tables.headers
         compared = None if releases else compared_releases(focus or query, headers)
         named = None if releases or compared else named_releases(focus or query, headers)

@@ -170,11 +170,11 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
-    """The releases a question names by their meeting's date or place ("at the March
-    2023 Council", "in Logroño"): those whose title, front matter and opening lines
+    """The releases a question names by their meeting's date or place ("at the April
+    2031 meeting", "in Valletta"): those whose title, front matter and opening lines
     hold every date and place word of the question. A date names a meeting more surely
-    than a place, so when date and place disagree ("the June meeting in Brussels"
-    when June was elsewhere), the date wins. None when the question names no
+    than a place, so when date and place disagree ("the April meeting in Riga"
+    when April was elsewhere), the date wins. None when the question names no
     release, or names what every release (or none) has. headers: each release's
     header words (corpus.release_headers)."""
     if len(headers) < 2:
