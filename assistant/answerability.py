@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
+from .corpus import closes_quotation
 from .facts import (
     KIND_NAMES,
     KIND_NOUNS,
@@ -27,6 +28,7 @@ from .facts import (
     new_facts,
     numbers,
     people,
+    spell_out,
 )
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
@@ -144,16 +146,19 @@ class Assessor:
         self._corpus_stems = tables.stems
         self._corpus_numbers = tables.numbers
         self._lower_case = tables.lower_case
+        self._spell_out = lambda text: spell_out(text, tables.initials, tables.vocabulary)
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
         """Whether text gives a fact of the kind asked for that the asked text does not.
         A one-word name the corpus also writes in lower case ("Member States",
-        "Home Affairs and Migration") is a capitalised common word, not a name."""
+        "Home Affairs and Migration") is a capitalised common word, not a name; a
+        release names a person in full, so a one-word "person" is a word the small
+        entity model misread ("Schengen")."""
         if not kind:
             return False
-        if any(" " in f.text or f.text.lower() not in self._lower_case
+        if any(" " in f.text or (f.text.lower() not in self._lower_case and f.label != "PERSON")
                or _counts_asked(kind, f, text, asked) for f in new_facts(kind, text, asked)):
             return True
         return kind in ("place", "name") and any(
@@ -162,7 +167,7 @@ class Assessor:
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
-        _, focus = split_focus(question)
+        _, focus = split_focus(self._spell_out(question))
         candidates = self.candidates(focus, retrieval)
         if not candidates:
             return Verdict(False, "Nothing in it could be searched", [])
@@ -185,8 +190,13 @@ class Assessor:
         asked = f"{question}\n{retrieval.query}"
         scored = []
         for sp in retrieval.passages:
+            attribution = _attribution(sp.passage)
+            quote = max((score for span, score in sp.best_sentences if span != attribution),
+                        default=0.0)
             for span, score in sp.best_sentences:
                 text = sp.passage.sentence_text(span)
+                if span == attribution:  # who said it matches as well as what was said
+                    score = max(score, quote)
                 if self.holds(kind, text, asked):
                     score += self.model.kind_bonus
                 scored.append((sp, span, score))
@@ -472,6 +482,15 @@ def _counts_asked(kind: str, fact, text: str, asked: str) -> bool:
     counted = re.search(r"\bhow many((?:\s+[\w-]+){1,3})", asked, re.IGNORECASE)
     following = content_stems(" ".join(words(text[fact.end:])[:3]))
     return bool(counted and set(following) & set(content_stems(counted.group(1))))
+
+
+def _attribution(passage) -> Span | None:
+    """The line naming who spoke, when the passage is a quotation followed by it (the
+    corpus keeps such a line in its quotation's passage)."""
+    spans = list(passage.sentences)
+    if len(spans) > 1 and closes_quotation(passage.sentence_text(spans[-2])):
+        return spans[-1]
+    return None
 
 
 def _weekday(date: str) -> bool:

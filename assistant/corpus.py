@@ -279,7 +279,7 @@ def split_passages(document: Document) -> list[Passage]:
         previous = passages[-1] if passages else None
         # (Only right after the quotation mark: a heading after the attribution, or
         # after a quotation attributed on its own next line, starts a section again.)
-        if previous and _is_heading(paragraph) and _closes_quotation(previous.text) \
+        if previous and _is_heading(paragraph) and closes_quotation(previous.text) \
                 and previous.id != f"{document.slug}#head":
             passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
                                     end, previous.section,
@@ -338,7 +338,7 @@ def _front_matter_values(document: Document) -> list[tuple[int, int]]:
     return spans
 
 
-def _closes_quotation(paragraph: str) -> bool:
+def closes_quotation(paragraph: str) -> bool:
     """A paragraph that ends with a quotation mark: what follows may attribute it."""
     return paragraph.strip().rstrip(".").endswith(("\"", "”", "»"))
 

@@ -31,6 +31,8 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "place": frozenset({"GPE", "LOC", "FAC"}),
     # "Who …?" is answered by a person or by a body of people (a council, a nation).
     "person": frozenset({"PERSON", "ORG", "NORP"}),
+    # "Who is the minister …?", "Which commissioner …?": only a person's name answers.
+    "human": frozenset({"PERSON"}),
     # "What is the name of …?", "Which delegations …?": any proper name.
     "name": frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "LAW",
                        "EVENT", "WORK_OF_ART"}),
@@ -38,7 +40,8 @@ KIND_LABELS: dict[str, frozenset[str]] = {
 KIND_NOUNS = {
     "date": "the date asked for", "time": "the time asked for", "amount": "the amount asked for",
     "count": "the number asked for", "place": "the place asked for",
-    "person": "the person asked for", "name": "the name asked for",
+    "person": "the person asked for", "human": "the person asked for",
+    "name": "the name asked for",
 }
 
 # The first question word decides what kind of fact is asked for; the noun after
@@ -267,15 +270,43 @@ def numbers(text: str) -> set[str]:
     return {_plain_number(m) for m in _NUMBER_TOKEN.finditer(text)}
 
 
+_CAPITALISED_RUN = re.compile(r"[A-Z]\w*(?:(?:\s+(?:and|of|for|the))*\s+[A-Z]\w*)+")
+
+
 def _acronyms(text: str) -> set[str]:
     """Initials of capitalised runs, so "JHA" is backed by "Justice and Home Affairs"."""
     found = set()
-    for run in re.finditer(r"[A-Z]\w*(?:(?:\s+(?:and|of|for|the))*\s+[A-Z]\w*)+", text):
+    for run in _CAPITALISED_RUN.finditer(text):
         initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
         found |= {
             initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1)
         }
     return found
+
+
+def spelled_out_initials(text: str) -> dict[str, str]:
+    """Initials -> the capitalised words they stand for, for every run of two or more
+    capitalised words in text ("jha" -> "Justice and Home Affairs")."""
+    found: dict[str, str] = {}
+    for run in _CAPITALISED_RUN.finditer(text):
+        parts = run.group(0).split()
+        capitals = [n for n, w in enumerate(parts) if w[0].isupper()]
+        for i, first in enumerate(capitals):
+            for last in capitals[i + 1:]:
+                phrase = parts[first:last + 1]
+                found.setdefault("".join(w[0] for w in phrase if w[0].isupper()).lower(),
+                                 " ".join(phrase))
+    return found
+
+
+def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
+    """Abbreviations the corpus never writes, spelled out as it writes them: a user asks
+    about "the JHA Council" of a release that only says "Justice and Home Affairs"."""
+    def spelled(match: re.Match) -> str:
+        word = match.group(0)
+        return word if word.lower() in vocabulary else initials.get(word.lower(), word)
+
+    return re.sub(r"\b[A-Z]{2,6}\b", spelled, text)
 
 
 # Nouns that name a kind of fact when a what/which question asks for them
@@ -288,8 +319,9 @@ KIND_OF_NOUN = {
     **dict.fromkeys("number percentage share proportion".split(), "count"),
     **dict.fromkeys("city cities country countries place town venue location state states"
                     .split(), "place"),
-    **dict.fromkeys("person minister ministers commissioner official officials president"
-                    " spokesperson director".split(), "person"),
+    **dict.fromkeys("person persons people minister ministers commissioner commissioners"
+                    " official officials president spokesperson director secretary speaker"
+                    " speakers".split(), "human"),
     # Nouns whose instances go by proper names: "which companies" asks for names.
     **dict.fromkeys("name names delegation delegations agency agencies body bodies"
                     " organisation organisations organization organizations company companies"
@@ -312,6 +344,8 @@ def asked_kind(question: str) -> str:
         return ""
     asked = match.group(0).strip()
     kind = next((kind for kind, pattern in _ASKS if pattern.search(asked)), "")
+    if kind == "person" and KIND_OF_NOUN.get(_subject_noun(asked)) == "human":
+        return "human"  # "Who is the minister quoted …?": a body does not answer it
     if kind:
         return kind
     noun = asked_noun(asked)
@@ -341,6 +375,14 @@ def asked_noun(question: str) -> str:
 
 
 _COPULAS = frozenset("is are was were".split())
+
+
+def _subject_noun(question: str) -> str:
+    """The noun "who is/was" asks about ("Who is the *minister* quoted …?"), or ""."""
+    tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
+    if len(tokens) < 3 or tokens[1].lower_ not in _COPULAS:
+        return ""
+    return next((t.lower_ for t in tokens[2:2 + _NOUN_WINDOW] if t.pos_ in ("NOUN", "PROPN")), "")
 
 _CATEGORY = frozenset("type types kind kinds sort sorts category form".split())
 

@@ -22,14 +22,22 @@ from .conversation import (
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
-from .facts import find_facts
+from .facts import asked_kind, find_facts
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
-from .retrieval import Retrieval, Retriever, compared_releases, named_releases
+from .retrieval import (
+    Retrieval,
+    Retriever,
+    compared_releases,
+    named_releases,
+    without_naming,
+)
 from .tables import CorpusTables, fingerprint, load_tables
 from .types import Reply
 
 log = logging.getLogger(__name__)
+# What a release's title lines answer: where and when its meeting took place.
+HEADER_KINDS = ("date", "time", "place")
 
 
 @dataclass(frozen=True)
@@ -298,6 +306,10 @@ class Assistant:
         headers = loaded.tables.headers
         compared = None if releases else compared_releases(focus or query, headers)
         named = None if releases or compared else named_releases(focus or query, headers)
+        # The words that named the meeting chose its release; what is asked is the rest.
+        unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
+        if unnamed:
+            focus = without_naming(focus or query)
         retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
                                               compared)
         retrieval.started = asked

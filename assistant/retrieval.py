@@ -9,7 +9,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .embedding import Embedder
-from .facts import MONTHS, find_facts
+from .facts import MONTHS, find_facts, spell_out
 from .index import PassageIndex, sentence_key
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -50,6 +50,7 @@ class Retriever:
         self._idf = tables.idf
         self._vocabulary = tables.vocabulary  # the words whose vectors are stored
         self._corpus_stems = tables.stems
+        self._initials = tables.initials
         # The versions this corpus holds: while a reload writes newer ones, this
         # retriever still reads its own.
         self._fingerprints = {d.slug: d.fingerprint for d in corpus.documents}
@@ -62,6 +63,8 @@ class Retriever:
         history finds the passages and the question itself picks the sentence.
         releases: only passages of these document slugs (all when None).
         compared: releases the question compares; the best passage of each is kept."""
+        query = spell_out(query, self._initials, self._vocabulary)
+        focus = spell_out(focus, self._initials, self._vocabulary)
         focused = bool(focus) and focus != query
         # Question words with no stored vector are embedded with the question, in one
         # encoder call: the nearest-word look-up and the answerability stage reuse them.
@@ -167,6 +170,11 @@ class Retriever:
 
 _DATE_LABELS = {"DATE"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# A month and a place may name one meeting ("the June Council held in Riga"); with
+# these words they name two ("what did the June meeting and the Riga one each say").
+_COMPARES = re.compile(r"\b(each|both|between|compar\w*|differ\w*|versus|whereas)\b", re.I)
+# The small entity model takes some towns for organisations or people ("Limassol").
+_ONE_WORD_PLACES = {"ORG", "PERSON"}
 
 
 def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
@@ -195,11 +203,25 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
     return None
 
 
+# Words a question names a meeting with beside its date and place ("the March Council").
+MEETING_WORDS = frozenset("meeting meetings council councils session sessions release".split())
+
+
+def without_naming(question: str) -> str:
+    """The question without the words that name its meeting ("Who is quoted on returns
+    at the March 2031 Council?" -> "Who is quoted on returns at the?"): they pick the
+    release, and would otherwise make its title the sentence that matches best."""
+    naming = [f for f in find_facts(question) if f.label in _DATE_LABELS | _PLACE_LABELS]
+    for fact in reversed(naming):
+        question = question[:fact.start] + question[fact.end:]
+    return " ".join(w for w in question.split() if w.lower().strip("?.,!") not in MEETING_WORDS)
+
+
 def compared_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
     """The releases a question compares by naming each meeting ("between the April
-    and October councils", "in Valletta and in Riga"): two or more months, or two or
-    more places, each naming releases of its own among those that hold the question's
-    years. None when the question compares nothing, or names every release."""
+    and October councils", "in Valletta and in Riga", "in April and in Riga"): two or
+    more months or places, each naming releases of its own among those that hold the
+    question's years. None when the question compares nothing, or names every release."""
     facts = find_facts(question)
     years = {w for f in facts if f.label in _DATE_LABELS for w in words(f.text)
              if w.isdigit() and len(w) == 4}
@@ -207,20 +229,19 @@ def compared_releases(question: str, headers: dict[str, set[str]]) -> list[str] 
     # October 2031") and takes some towns for organisations.
     months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", question)} & set(MONTHS)
     places = {w for f in facts
-              if f.label in _PLACE_LABELS or (f.label == "ORG" and " " not in f.text)
+              if f.label in _PLACE_LABELS or (f.label in _ONE_WORD_PLACES and " " not in f.text)
               for w in words(f.text) if w not in STOPWORDS and not w.isdigit()}
-    if len(months) < 2 and len(places) < 2:  # most questions: no header is read
-        return None
+    naming = months | places
+    if len(months) < 2 and len(places) < 2 and not (naming and _COMPARES.search(question)):
+        return None  # most questions: no header is read
     in_years = {slug for slug, header in headers.items() if years <= header}
-    for naming in (months, places):
-        # A word names meetings when it narrows the releases of those years: a word
-        # of every title ("Council") names none.
-        found = {frozenset(slug for slug in in_years if w in headers[slug])
-                 for w in naming}
-        found = {each for each in found if each and each != in_years}
-        named = [slug for slug in headers if any(slug in each for each in found)]
-        if len(found) >= 2 and 1 < len(named) < len(headers):
-            return named
+    # A word names meetings when it narrows the releases of those years: a word
+    # of every title ("Council") names none.
+    found = {frozenset(slug for slug in in_years if w in headers[slug]) for w in naming}
+    found = {each for each in found if each and each != in_years}
+    named = [slug for slug in headers if any(slug in each for each in found)]
+    if len(found) >= 2 and 1 < len(named) < len(headers):
+        return named
     return None
 
 

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import SPLITTER_VERSION, Corpus, release_headers, vocabulary
-from .facts import numbers
+from .facts import numbers, spelled_out_initials
 from .text import content_stems, stem
 
 log = logging.getLogger(__name__)
-TABLES_VERSION = "2"  # bump when what is built here changes: saved tables are rebuilt
+TABLES_VERSION = "3"  # bump when what is built here changes: saved tables are rebuilt
 KEPT = 3  # saved versions kept (a reload may still read the one before)
 
 
@@ -87,6 +87,7 @@ class CorpusTables:
     lower_case: set[str]  # words some release writes in lower case
     headers: dict[str, set[str]]  # the words each release says about itself
     lexical: LexicalIndex
+    initials: dict[str, str]  # what abbreviations would stand for ("jha" -> "Justice and …")
 
     @classmethod
     def build(cls, corpus: Corpus) -> CorpusTables:
@@ -99,6 +100,7 @@ class CorpusTables:
             lower_case={w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)},
             headers=release_headers(corpus),
             lexical=LexicalIndex.build(corpus),
+            initials=_initials(corpus),
         )
 
     def save(self, folder: Path) -> None:
@@ -107,7 +109,8 @@ class CorpusTables:
         words = {"vocabulary": sorted(self.vocabulary), "idf": self.idf,
                  "numbers": sorted(self.numbers), "lower_case": sorted(self.lower_case),
                  "headers": {slug: sorted(ws) for slug, ws in self.headers.items()},
-                 "ids": self.lexical.ids, "slugs": list(self.lexical.slug_numbers)}
+                 "ids": self.lexical.ids, "slugs": list(self.lexical.slug_numbers),
+                 "initials": self.initials}
         (folder / "words.json").write_text(json.dumps(words))
         np.save(folder / "documents.npy", self.lexical.documents)
         self.lexical.bm25.save(folder / "bm25", show_progress=False)
@@ -125,7 +128,8 @@ class CorpusTables:
                    idf=words["idf"], numbers=set(words["numbers"]),
                    lower_case=set(words["lower_case"]),
                    headers={slug: set(ws) for slug, ws in words["headers"].items()},
-                   lexical=LexicalIndex(words["ids"], words["slugs"], documents, bm25))
+                   lexical=LexicalIndex(words["ids"], words["slugs"], documents, bm25),
+                   initials=words["initials"])
 
 
 def fingerprint(corpus: Corpus) -> str:
@@ -196,6 +200,18 @@ def _packed(folder: Path) -> bytes:
     with tarfile.open(fileobj=buffer, mode="w") as packed:
         packed.add(folder, arcname=folder.name)
     return buffer.getvalue()
+
+
+def _initials(corpus: Corpus) -> dict[str, str]:
+    """Initials -> the words they stand for, the most often written first."""
+    counts: dict[tuple[str, str], int] = {}
+    for document in corpus.documents:
+        for pair in spelled_out_initials(document.text).items():
+            counts[pair] = counts.get(pair, 0) + 1
+    initials: dict[str, str] = {}
+    for (short, phrase), _ in sorted(counts.items(), key=lambda item: -item[1]):
+        initials.setdefault(short, phrase)
+    return initials
 
 
 def _sentence_idf(corpus: Corpus) -> dict[str, float]:

@@ -214,6 +214,12 @@ def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
     assert compared_releases("What was said in Valletta and in Riga?", headers) is None
     assert compared_releases("Were quotas discussed in Valletta and in Riga in 2031?",
                              headers) == ["autumn", "spring", "winter"]
+    # A month and a place compare two meetings when the question says so ...
+    assert compared_releases("What did the December meeting and the one in Valletta each "
+                             "say about quotas in 2031?", headers) == ["spring", "winter"]
+    # ... not when they name one meeting, rightly or wrongly.
+    assert compared_releases("Why was the October 2031 meeting held in Valletta?",
+                             headers) is None
     # One meeting, or none, is not a comparison.
     assert compared_releases("What did the April 2031 meeting in Valletta decide?", headers) is None
     assert compared_releases("What did ministers say about quotas?", headers) is None

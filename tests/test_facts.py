@@ -12,6 +12,8 @@ from assistant import facts, metrics
 from assistant.facts import (
     FactType,
     asked_kind,
+    spell_out,
+    spelled_out_initials,
     fact_key,
     facts_of,
     markers,
@@ -47,8 +49,10 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     ("What was the agency's total budget last year?", "amount"),
     ("How many officers were deployed?", "count"),
     ("In which city did the ministers gather?", "place"),
-    ("Who is the minister quoted on borders?", "person"),
-    ("Which commissioner presented the plan?", "person"),
+    ("Who is the minister quoted on borders?", "human"),
+    ("Which commissioner presented the plan?", "human"),
+    ("Who presented the plan?", "person"),
+    ("Who is responsible for the new register?", "person"),
     ("On what exact day will the rules apply?", "date"),
     ("In which two member states will the pilot run?", "place"),
     ("What did the ministers decide?", ""),
@@ -116,3 +120,14 @@ def test_a_fact_type_is_added_by_one_entry_in_the_table(monkeypatch, tiny_bot):
 ])
 def test_one_fact_written_two_ways_has_one_key(written, same):
     assert fact_key(written) == fact_key(same) is not None
+
+
+def test_an_abbreviation_the_corpus_never_writes_is_spelled_out_as_it_writes_it():
+    initials = spelled_out_initials(
+        "Ministers of the Marine Stewardship Committee met the Baltic Fisheries Forum (BFF).")
+    assert initials["msc"] == "Marine Stewardship Committee"
+    question = "What did the MSC say to the BFF?"
+    # "BFF" is written in the corpus, so it stays; "MSC" is not, so it is spelled out.
+    assert spell_out(question, initials, {"bff", "marine"}) == (
+        "What did the Marine Stewardship Committee say to the BFF?")
+    assert spell_out("Is the XYZ plan ready?", initials, set()) == "Is the XYZ plan ready?"

@@ -210,6 +210,33 @@ def test_a_weekday_is_dated_by_its_release_s_dateline(tmp_path):
     assert_exact(bot, reply)
 
 
+def test_a_meeting_named_in_the_question_picks_its_release_not_its_title(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas and the state of coastal fleets.\n\n"
+         '"Herring stocks need a pause, not a race to the bottom."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    reply = bot.ask("Who is the minister quoted on herring at the March 2031 Council?")
+    assert reply.answered and "Ingrid Haugland" in reply.text, reply.text
+    assert {c.doc_slug for c in reply.citations} == {"spring"}
+    assert_exact(bot, reply)
+
+
+def test_an_abbreviation_the_releases_spell_out_is_understood(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Marine Stewardship Committee approved the herring recovery plan."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    reply = bot.ask("Which plan did the MSC approve?")
+    assert reply.answered and "herring recovery plan" in reply.text, reply.text
+    assert "MSC" not in reply.text  # not "It never mentions MSC"
+
+
 def test_a_count_written_in_words_answers_how_many(tmp_path):
     bot = _councils(
         tmp_path,
