@@ -14,6 +14,9 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE,
 )
 SHORT_QUESTION_WORDS = 3
+_PERSON_BACK = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+# Names as an answer writes them: two or more capitalised words ("Liga Ozola").
+_NAMES = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+")
 
 
 class QuestionError(ValueError):
@@ -147,6 +150,11 @@ def standalone_query(question: str, history: list[dict]) -> str:
         return focus
     own = set(content_words(focus))
     borrowed = [w for w in content_words(earlier[-1]) if w not in own]
+    answers = [m["content"] for m in history if m["role"] == "assistant"]
+    if answers and _PERSON_BACK.search(focus):
+        # "What did she say?": she is the person the last answer named.
+        borrowed += [w for name in _NAMES.findall(answers[-1]) for w in content_words(name)
+                     if w not in own and w not in borrowed]
     if not borrowed:
         return focus
     return f"{focus} ({' '.join(borrowed)})"

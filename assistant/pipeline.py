@@ -19,6 +19,7 @@ from .conversation import (
     check_history,
     check_question,
     check_releases,
+    needs_context,
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
@@ -304,11 +305,18 @@ class Assistant:
         mark = time.perf_counter()
         # "At the April 2031 meeting" searches that release; the user's choice wins.
         headers = loaded.tables.headers
-        compared = None if releases else compared_releases(focus or query, headers)
-        named = None if releases or compared else named_releases(focus or query, headers)
+        # A follow-up stays at the meetings the earlier question (or its lead-in) named.
+        earlier = [m["content"] for m in history if m["role"] == "user"][-1:]
+        spoken = " ".join([*earlier, question]) if needs_context(focus or query) else question
+        compared = None if releases else (compared_releases(focus or query, headers)
+                                          or compared_releases(spoken, headers))
+        named = None if releases or compared else (named_releases(focus or query, headers)
+                                                   or named_releases(spoken, headers))
         # The words that named the meeting chose its release; what is asked is the rest.
         unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
         if unnamed:
+            if focus:  # a follow-up: the meeting it borrows picked the release too
+                query = without_naming(query)
             focus = without_naming(focus or query)
         retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
                                               compared)

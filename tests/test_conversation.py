@@ -11,6 +11,7 @@ from assistant.conversation import (
     QuestionError,
     check_history,
     check_question,
+    standalone_query,
 )
 
 
@@ -46,3 +47,12 @@ def test_a_long_but_ordinary_history_passes_cleaned():
     history = _turns(20, 500) + [{"role": "user", "content": "and\x00 then?"}]
     checked = check_history(history)
     assert len(checked) == 21 and checked[-1]["content"] == "and  then?"
+
+
+def test_a_follow_up_about_him_or_her_borrows_the_name_the_last_answer_gave():
+    history = [{"role": "user", "content": "Who spoke about eel stocks?"},
+               {"role": "assistant", "content": "Liga Ozola, Minister of Agriculture."}]
+    query = standalone_query("What did she add?", history)
+    assert "liga" in query and "ozola" in query and "eel" in query
+    # A follow-up about a thing borrows no names.
+    assert "ozola" not in standalone_query("When will it apply?", history)

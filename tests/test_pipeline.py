@@ -237,6 +237,23 @@ def test_an_abbreviation_the_releases_spell_out_is_understood(tmp_path):
     assert "MSC" not in reply.text  # not "It never mentions MSC"
 
 
+def test_a_follow_up_stays_at_the_meeting_and_with_the_person_named_before(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         '"Herring quotas must fall before the stocks do."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031",
+         '"Herring quotas can rise once the survey is in."\n'
+         "Liga Ozola, Minister of Agriculture of Latvia"),
+    )
+    history = [{"role": "user", "content": "Who is quoted on herring at the June 2031 Council?"},
+               {"role": "assistant", "content": "Liga Ozola, Minister of Agriculture of Latvia."}]
+    reply = bot.ask("What did she say about it?", history)
+    assert reply.answered and "once the survey is in" in reply.text, reply.text
+    assert {c.doc_slug for c in reply.citations} == {"summer"}
+
+
 def test_a_count_written_in_words_answers_how_many(tmp_path):
     bot = _councils(
         tmp_path,
