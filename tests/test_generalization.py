@@ -43,6 +43,14 @@ def test_each_split_is_a_valid_question_set_for_its_corpus(name):
     assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
 
 
+def test_the_second_dev_set_is_valid_for_its_own_corpus():
+    found = read_question_set(GENERAL / "dev2" / "questions-dev2.jsonl",
+                              load_corpus(GENERAL / "dev2" / "corpus"))
+    assert not found.errors, found.errors[:3]
+    unanswerable = sum(not q.answerable for q in found.questions)
+    assert len(found.questions) >= 120 and unanswerable / len(found.questions) >= 0.3
+
+
 def test_the_off_topic_dev_set_is_valid_and_dev_only():
     found = read_question_set(GENERAL / "questions-offtopic-dev.jsonl",
                               load_corpus(GENERAL / "corpus"))
