@@ -146,7 +146,7 @@ class Assessor:
         self._corpus_stems = tables.stems
         self._corpus_numbers = tables.numbers
         self._lower_case = tables.lower_case
-        self._spell_out = lambda text: spell_out(text, tables.initials, tables.vocabulary)
+        self._initials, self._vocabulary = tables.initials, tables.vocabulary
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
 
@@ -167,7 +167,8 @@ class Assessor:
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
-        _, focus = split_focus(self._spell_out(question))
+        # "The JHA Council" is asked about releases that write "Justice and Home Affairs".
+        _, focus = split_focus(spell_out(question, self._initials, self._vocabulary))
         candidates = self.candidates(focus, retrieval)
         if not candidates:
             return Verdict(False, "Nothing in it could be searched", [])
