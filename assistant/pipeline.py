@@ -308,10 +308,11 @@ class Assistant:
         # A follow-up stays at the meetings the earlier question (or its lead-in) named.
         earlier = [m["content"] for m in history if m["role"] == "user"][-1:]
         spoken = " ".join([*earlier, question]) if needs_context(focus or query) else question
-        compared = None if releases else (compared_releases(focus or query, headers)
-                                          or compared_releases(spoken, headers))
-        named = None if releases or compared else (named_releases(focus or query, headers)
-                                                   or named_releases(spoken, headers))
+        texts = list(dict.fromkeys([focus or query, spoken]))  # each read once
+        compared = None if releases else next(
+            filter(None, (compared_releases(t, headers) for t in texts)), None)
+        named = None if releases or compared else next(
+            filter(None, (named_releases(t, headers) for t in texts)), None)
         # The words that named the meeting chose its release; what is asked is the rest.
         unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
         if unnamed:
