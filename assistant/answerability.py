@@ -19,9 +19,9 @@ from importlib import resources
 from .conversation import split_focus
 from .corpus import closes_quotation
 from .facts import (
+    KIND_LABELS,
     KIND_NAMES,
     KIND_NOUNS,
-    NUMBER_WORDS,
     WEEKDAYS,
     asked_kind,
     asked_noun,
@@ -48,6 +48,7 @@ MAX_RELEASES = 3  # an answer draws on at most this many releases
 MAX_NAMED_SENTENCES = 4
 # Places a question asks to name ("which member states"), not where something was.
 INSTANCE_NOUNS = frozenset("countries country states state".split())
+PLACE_LABELS = KIND_LABELS["place"]
 PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that name a place
 # What a release's title lines say without words: where and when its meeting took place.
 HEADER_GLOSS = "meeting meet met held take took place convened gathered"
@@ -151,19 +152,52 @@ class Assessor:
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
-        """Whether text gives a fact of the kind asked for that the asked text does not.
-        A one-word name the corpus also writes in lower case ("Member States",
-        "Home Affairs and Migration") is a capitalised common word, not a name; a
-        release names a person in full, so a one-word "person" is a word the small
-        entity model misread ("Schengen")."""
+        """Whether text gives a fact of the kind asked for that the asked text does not."""
         if not kind:
             return False
-        if any(" " in f.text or (f.text.lower() not in self._lower_case and f.label != "PERSON")
-               or _counts_asked(kind, f, text, asked) for f in new_facts(kind, text, asked)):
+        if any(self._gives(kind, f, text, asked) for f in new_facts(kind, text, asked)):
             return True
         return kind in ("place", "name") and any(
             place in text and place.lower() not in asked.lower() for place in self._places
         )
+
+    def _gives(self, kind: str, fact, text: str, asked: str) -> bool:
+        """Whether a fact the entity model found answers the kind asked for:
+        - a one-word fact the corpus also writes in lower case ("May", "Nine") is a
+          common word, unless it counts what is asked;
+        - a place whose words the corpus all writes in lower case ("Member States")
+          is a capitalised common phrase, not a place;
+        - a release names a person in full: a one-word "person" is a misread ("Schengen");
+        - a number answers "how many X" only when it counts X ("nine member states"
+          answers "how many countries", not "how many ministers")."""
+        named = [w for w in words(fact.text) if w not in STOPWORDS]
+        if kind == "count":
+            return self._counts(fact, text, asked)
+        if fact.label == "PERSON" and len(named) < 2:
+            return False
+        if fact.label in PLACE_LABELS:
+            return any(w not in self._lower_case for w in named)
+        return " " in fact.text or fact.text.lower() not in self._lower_case
+
+    def _counts(self, fact, text: str, asked: str) -> bool:
+        """Whether a number in text counts what "how many" asks about: one of the three
+        words after it is a counted word or close to one in meaning."""
+        counted = re.search(r"\bhow many((?:\s+[\w'-]+){1,3})", asked, re.IGNORECASE)
+        if not counted:  # "what number …?": any number answers
+            return True
+        wanted = content_words(counted.group(1))
+        if not wanted or wanted[0] == "times":  # "how many times": any number of events
+            return True
+        following = content_words(" ".join(words(text[fact.end:])[:3]))
+        if not following:
+            return False
+        if {stem(w) for w in wanted} & {stem(w) for w in following}:
+            return True
+        import numpy as np
+
+        vectors = self.index.term_vectors([*wanted, *following])
+        return any(float(np.dot(vectors[a], vectors[b])) >= TERM_SIMILARITY  # unit vectors
+                   for a in wanted for b in following)
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
@@ -472,17 +506,6 @@ def _follower(best: Candidate, candidates: list[Candidate]):
         ),
         None,
     )
-
-
-def _counts_asked(kind: str, fact, text: str, asked: str) -> bool:
-    """Whether a number written small counts what the question asks about: "seven
-    marine reserves" answers "how many marine reserves"; "two committees" does not
-    answer "how many countries"."""
-    if kind != "count" or fact.text.lower() not in NUMBER_WORDS:
-        return False
-    counted = re.search(r"\bhow many((?:\s+[\w-]+){1,3})", asked, re.IGNORECASE)
-    following = content_stems(" ".join(words(text[fact.end:])[:3]))
-    return bool(counted and set(following) & set(content_stems(counted.group(1))))
 
 
 def _attribution(passage) -> Span | None:

@@ -317,8 +317,9 @@ KIND_OF_NOUN = {
     **dict.fromkeys("budget budgets amount amounts cost costs funding sum price".split(),
                     "amount"),
     **dict.fromkeys("number percentage share proportion".split(), "count"),
-    **dict.fromkeys("city cities country countries place town venue location state states"
-                    .split(), "place"),
+    **dict.fromkeys("city cities country countries place places town towns venue venues"
+                    " location locations state states region regions site sites".split(),
+                    "place"),
     **dict.fromkeys("person persons people minister ministers commissioner commissioners"
                     " official officials president spokesperson director secretary speaker"
                     " speakers".split(), "human"),
@@ -343,7 +344,10 @@ def asked_kind(question: str) -> str:
     if not match:
         return ""
     asked = match.group(0).strip()
-    kind = next((kind for kind, pattern in _ASKS if pattern.search(asked)), "")
+    kind, named = next(((kind, pattern.search(asked)) for kind, pattern in _ASKS
+                        if pattern.search(asked)), ("", None))
+    if kind == "name":  # "the name of the minister who …" asks for a person's name
+        return KIND_OF_NOUN.get(asked_noun("which " + asked[named.end():]), "name")
     if kind == "person" and KIND_OF_NOUN.get(_subject_noun(asked)) == "human":
         return "human"  # "Who is the minister quoted …?": a body does not answer it
     if kind:
@@ -354,24 +358,32 @@ def asked_kind(question: str) -> str:
 
 def asked_noun(question: str) -> str:
     """The noun a what/which question asks about ("On what exact *date* …?", "Which
-    three *regions* …?", "What was the fund's yearly *budget*?"), or "" when the question
-    word is the object of a verb ("What did ministers agree?"). From part-of-speech tags."""
+    three *regions* …?", "What was the fund's yearly *budget*?", "Which member *states*
+    …?"), or "" when the question word is the object of a verb ("What did ministers
+    agree?"). The head of the noun phrase after the question word, from part-of-speech
+    tags: the last noun of a compound, not an owner before "'s"."""
     tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
     if opener is None:
         return ""
     window = tokens[opener + 1 : opener + 1 + _NOUN_WINDOW]
+    head = ""
     for n, token in enumerate(window):
+        following = window[n + 1] if n + 1 < len(window) else None
         if token.pos_ in ("NOUN", "PROPN") and token.tag_ != "POS":
-            following = window[n + 1] if n + 1 < len(window) else None
-            if following is not None and following.tag_ == "POS":
-                continue  # "the agency's budget": the owner is not what is asked
-            if following is not None and following.pos_ == "NOUN":
-                continue  # "member states": the last noun of a compound heads it
-            return token.lower_
-        if token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS:
+            if head and token.pos_ == "PROPN" and window[n - 1].pos_ == "NOUN":
+                return head  # a common noun does not modify a name: "the period telecom …"
+            head = token.lower_
+        elif token.tag_ == "POS":
+            head = ""  # "the agency's budget": the owner is not what is asked
+        elif head and not ((token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG"))
+                           and following is not None and following.pos_ in ("NOUN", "PROPN")):
+            return head  # the phrase ends; "Schengen associated countries" goes on
+        elif not head and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
+                and not (token.tag_ in ("VBN", "VBG") and following is not None
+                         and following.pos_ in ("NOUN", "PROPN")):  # "which associated states"
             return ""
-    return ""
+    return head
 
 
 _COPULAS = frozenset("is are was were".split())

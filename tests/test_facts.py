@@ -12,12 +12,12 @@ from assistant import facts, metrics
 from assistant.facts import (
     FactType,
     asked_kind,
-    spell_out,
-    spelled_out_initials,
     fact_key,
     facts_of,
     markers,
     new_facts,
+    spell_out,
+    spelled_out_initials,
     strip_markers,
 )
 from assistant.guard import Claim, Guard
@@ -61,6 +61,15 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     ("What kind of body is the new network?", ""),
     ("At what time did the talks end?", "time"),
     ("What time frame did the ministers set?", "date"),
+    # The head of the phrase after "which" is its last noun, past modifiers and names.
+    ("Which are the four Member States that signed the letter?", "place"),
+    ("Which Nordic associated countries joined the call?", "place"),
+    ("What is the name of the Maltese minister who opened the talks?", "human"),
+    ("What are the names of the towns hit by the floods?", "place"),
+    # A common noun does not modify a name: "period" heads "the period Eurojust
+    # officers want", not "officers".
+    ("What is the longest period Eurojust officers want data kept?", ""),
+    ("Which three regions received funds?", "place"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind

@@ -335,3 +335,36 @@ def test_which_member_states_is_not_answered_by_where_the_meeting_was(tmp_path):
     reply = bot.ask("Which member states asked for more time to cut eel catches?")
     # The meeting's place answers "where", not "which member states".
     assert not any("Oslo" in c.quote for c in reply.citations), reply.text
+
+
+def test_a_count_of_member_states_does_not_name_them(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Four Member States asked for more time to cut eel catches."),
+        ("summer", "Riga", "5 June 2031",
+         "Denmark, Estonia and Latvia asked for a review of herring quotas."),
+    )
+    question = "Which four Member States asked for more time to cut eel catches?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    # "Member States" is written in lower case elsewhere: a common phrase, not a place.
+    assert verdict.signals["kind_missing"] == 1.0
+    question = "Which Member States asked for a review of herring quotas?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    assert verdict.signals["kind_missing"] == 0.0
+
+
+def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "An outbreak of fish disease has affected 340 fish farms since last summer. "
+         "Inspectors have reported 12 incidents of illegal discards since January."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    for question, counted in (
+            ("How many vaccine doses were sent to the fish farms hit by the disease?", False),
+            ("How many fish farms has the outbreak of fish disease affected?", True),
+            ("How many times have inspectors reported illegal discards?", True)):
+        verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+        assert verdict.signals["kind_missing"] == float(not counted), question
