@@ -46,6 +46,7 @@ FOLLOWER_RATIO = 0.6  # a next sentence pointing back to the best one may score 
 COMPARED_RATIO = 0.6
 MAX_RELEASES = 3  # an answer draws on at most this many releases
 MAX_NAMED_SENTENCES = 4
+QUOTE_SENTENCES = 3  # an attribution line brings at most this much of its quotation
 # Places a question asks to name ("which member states"), not where something was.
 INSTANCE_NOUNS = frozenset("countries country states state".split())
 PLACE_LABELS = KIND_LABELS["place"]
@@ -293,6 +294,7 @@ class Assessor:
                 releases.append(slug)
                 chosen.append(cand)
                 quoted.add(said(cand))
+        chosen += _quoted_by(chosen, candidates)
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 
@@ -506,6 +508,24 @@ def _follower(best: Candidate, candidates: list[Candidate]):
         ),
         None,
     )
+
+
+def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """The quotation each chosen attribution line attributes (its last QUOTE_SENTENCES
+    sentences), when not chosen already: who said it is read with what was said."""
+    scored = {(c[0].passage.id, c[1]): c for c in candidates}
+    have = {(c[0].passage.id, c[1]) for c in chosen}
+    added = []
+    for sp, span, _ in chosen:
+        if span != _attribution(sp.passage):
+            continue
+        spans = list(sp.passage.sentences)
+        for quote in spans[:-1][-QUOTE_SENTENCES:]:
+            key = (sp.passage.id, quote)
+            if key not in have:
+                have.add(key)
+                added.append(scored.get(key, (sp, quote, 0.0)))
+    return added
 
 
 def _attribution(passage) -> Span | None:

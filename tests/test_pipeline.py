@@ -368,3 +368,19 @@ def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
             ("How many times have inspectors reported illegal discards?", True)):
         verdict = bot.assessor.assess(question, bot.retrieve(question, []))
         assert verdict.signals["kind_missing"] == float(not counted), question
+
+
+def test_an_attribution_line_is_quoted_with_the_quotation_it_attributes(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas for the Norwegian Sea.\n\n"
+         '"We cannot fish tomorrow what we overfish today. The quota must follow the '
+         'science, and the science says less."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    reply = bot.ask("What did Norway's fisheries minister Ingrid Haugland say?")
+    assert reply.answered, reply.text
+    quotes = " ".join(c.quote for c in reply.citations)
+    assert "Ingrid Haugland" in quotes and "the science says less" in quotes, quotes
