@@ -51,6 +51,14 @@ def test_the_second_dev_set_is_valid_for_its_own_corpus():
     assert len(found.questions) >= 120 and unanswerable / len(found.questions) >= 0.3
 
 
+def test_the_third_test_set_is_valid_for_its_own_corpus():
+    found = read_question_set(GENERAL / "test3" / "questions-test3.jsonl",
+                              load_corpus(GENERAL / "test3" / "corpus"))
+    assert not found.errors, found.errors[:3]
+    unanswerable = sum(not q.answerable for q in found.questions)
+    assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
+
+
 def test_the_off_topic_dev_set_is_valid_and_dev_only():
     found = read_question_set(GENERAL / "questions-offtopic-dev.jsonl",
                               load_corpus(GENERAL / "corpus"))
