@@ -23,7 +23,7 @@ from .facts import (
     KIND_NAMES,
     KIND_NOUNS,
     WEEKDAYS,
-    asked_kind,
+    asked_kinds,
     asked_noun,
     new_facts,
     numbers,
@@ -88,6 +88,13 @@ _ACROSS = re.compile(
 )
 _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IGNORECASE)
 
+# What a "what did X say?" question is answered by: a quotation, an attribution line
+# (the quotation comes with it), or reported speech.
+_REPORTED = re.compile(
+    r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
+    r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
+# A question about what is still to come: where the meeting was does not answer it.
+_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
@@ -156,6 +163,8 @@ class Assessor:
         """Whether text gives a fact of the kind asked for that the asked text does not."""
         if not kind:
             return False
+        if kind == "quote":
+            return bool(_REPORTED.search(text))
         if any(self._gives(kind, f, text, asked) for f in new_facts(kind, text, asked)):
             return True
         return kind in ("place", "name") and any(
@@ -220,11 +229,15 @@ class Assessor:
         return Verdict(answerable, reason, chosen, probability, signals)
 
     def candidates(self, question: str, retrieval: Retrieval) -> list[Candidate]:
-        """Every scored sentence of the retrieved passages, best first; a sentence that
-        holds the kind of fact asked for (a new date for "when") gains kind_bonus."""
-        kind = asked_kind(question)
+        """Every scored sentence of the retrieved passages, best first; a sentence gains
+        kind_bonus for each kind of fact asked for that it holds (a new date for "when")."""
+        kinds = asked_kinds(question)
         asked = f"{question}\n{retrieval.query}"
         scored = []
+        # Only a sentence that matches the question nearly as well as the best one is
+        # lifted: a place in an unrelated sentence does not say where *this* happened.
+        top = max((score for sp in retrieval.passages for _, score in sp.best_sentences),
+                  default=0.0)
         for sp in retrieval.passages:
             attribution = _attribution(sp.passage)
             quote = max((score for span, score in sp.best_sentences if span != attribution),
@@ -233,8 +246,9 @@ class Assessor:
                 text = sp.passage.sentence_text(span)
                 if span == attribution:  # who said it matches as well as what was said
                     score = max(score, quote)
-                if self.holds(kind, text, asked):
-                    score += self.model.kind_bonus
+                # Each kind asked that it gives ("where and when": both in a dateline).
+                if score >= COMPLEMENT_RATIO * top:
+                    score += self.model.kind_bonus * sum(self.holds(k, text, asked) for k in kinds)
                 scored.append((sp, span, score))
         return sorted(scored, key=lambda c: c[2], reverse=True)
 
@@ -243,25 +257,29 @@ class Assessor:
         each other release that answers nearly as well; in reading order."""
         query_stems = set(content_stems(retrieval.query))
         limit = 3 if _SEVERAL.search(question) else 2
-        kind = asked_kind(question)
+        kinds = asked_kinds(question)
+        kind = kinds[0] if kinds else ""
         asked = f"{question}\n{retrieval.query}"
 
         def may_join(cand: Candidate) -> bool:
             # A release's title lines only say which meeting it was: they join an
             # answer when they hold the date or place asked for, not for its words.
             sp, span, _ = cand
-            return not sp.passage.id.endswith("#head") or self.holds(
-                kind, sp.passage.sentence_text(span), asked)
+            return not sp.passage.id.endswith("#head") or any(
+                self.holds(k, sp.passage.sentence_text(span), asked) for k in kinds)
 
         best_slug = candidates[0][0].passage.doc_slug
         same = [candidates[0]] + [
             c for c in candidates[1:] if c[0].passage.doc_slug == best_slug and may_join(c)
         ]
         chosen = _complete(same, query_stems, limit)
-        if kind and not any(self.holds(kind, c[0].passage.sentence_text(c[1]), asked)
-                            for c in chosen):
-            chosen += self._kind_nearby(kind, asked, chosen[0], same,
-                                        where=asked_noun(question) not in INSTANCE_NOUNS)
+        for wanted in kinds:
+            if not any(self.holds(wanted, c[0].passage.sentence_text(c[1]), asked)
+                       for c in chosen):
+                chosen += [c for c in self._kind_nearby(
+                    wanted, asked, chosen[0], same, setting=len(kinds) > 1,
+                    where=asked_noun(question) not in INSTANCE_NOUNS
+                    and not _FUTURE.search(question)) if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
         if kind == "date" and dates and all(_weekday(d) for d in dates):
@@ -298,11 +316,13 @@ class Assessor:
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 
-    def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True):
+    def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True,
+                     setting=False):
         """The sentence giving the fact asked for that the best sentence lacks: in the
         best passage (the figure after its announcement), else, for a question asking
         where, in the release's title lines (what a meeting did, it did where the
-        meeting was)."""
+        meeting was); with setting (a question asking "where and when"), the title's
+        date too: it asks for the setting of what the meeting did."""
         passage = best[0].passage
         for cand in same:
             if cand[0].passage.id == passage.id and self.holds(
@@ -310,7 +330,7 @@ class Assessor:
                 return [cand]
         # A date in the title is the meeting's, not every event's; its place answers
         # "where", not "which countries".
-        if kind != "place" or not where:
+        if not (kind == "place" and where or kind == "date" and setting):
             return []
         return self._head_sentence(best, same, lambda text: self.holds(kind, text, asked))
 
@@ -331,19 +351,19 @@ class Assessor:
     def signals(self, question, retrieval, chosen, candidates) -> tuple[dict, list[str]]:
         """The general signals of support, and the reasons against answering that they
         show, strongest first."""
-        kind = asked_kind(question)
+        kinds = asked_kinds(question)
         asked = f"{question}\n{retrieval.query}"
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
-        holds_kind = any(
-            self.holds(kind, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen
-        ) if kind else True
+        missing = [k for k in kinds if not any(
+            self.holds(k, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen)]
+        holds_kind = not missing
 
         def weighed(text: str) -> list[str]:
             # A word that only names the kind asked ("on what *date*") is met by a fact
             # of that kind, whether or not the release uses the word.
             return [w for w in content_words(text) if w not in FRAME_WORDS
-                    and not (kind and holds_kind and KIND_NAMES.get(w) == kind)]
+                    and not (holds_kind and KIND_NAMES.get(w) in kinds)]
 
         # The question's own words: those a follow-up borrows from earlier turns found
         # the passages, and the earlier answer already met them. A follow-up with no
@@ -373,7 +393,8 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             "unknown_name": float(bool(unknown)),
-            "kind_asked": float(bool(kind)),
+            # A named fact (a date, a sum, a person), not what someone said.
+            "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
             "new_words": min(len(new), 5) / 5,
             "yes_no": float(is_yes_no(question)),
@@ -384,7 +405,7 @@ class Assessor:
         if unknown:
             reasons.append(f"It never mentions {', '.join(unknown)}")
         if not holds_kind:
-            reasons.append(f"None of its passages gives {KIND_NOUNS[kind]}")
+            reasons.append(f"None of its passages gives {KIND_NOUNS[missing[0]]}")
         if unseen:
             reasons.append(f"It never mentions {', '.join(f'“{w}”' for w in unseen[:3])}")
         if len(new) < 2 and not is_yes_no(question):

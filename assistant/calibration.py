@@ -32,6 +32,7 @@ DEV_SETS = [
     # Six more releases and their questions, written after the code, by writers who did
     # not read it: failures found here are the ones a new user's releases show.
     ("tests/generalization/dev2/corpus", "tests/generalization/dev2/questions-dev2.jsonl"),
+    ("tests/generalization/dev3/corpus", "tests/generalization/dev3/questions-dev3.jsonl"),
 ]
 KIND_BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2)
 CROSS_RATIOS = (0.85, 0.9, 0.95, 1.01)

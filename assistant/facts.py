@@ -33,6 +33,10 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON", "ORG", "NORP"}),
     # "Who is the minister …?", "Which commissioner …?": only a person's name answers.
     "human": frozenset({"PERSON"}),
+    # "How long …?": a span of time or a length ("two years", "575 kilometres").
+    "duration": frozenset({"DATE", "TIME", "QUANTITY"}),
+    # "What did she say?": a quotation or reported speech, found by its form, not a label.
+    "quote": frozenset(),
     # "What is the name of …?", "Which delegations …?": any proper name.
     "name": frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "LAW",
                        "EVENT", "WORK_OF_ART"}),
@@ -41,7 +45,8 @@ KIND_NOUNS = {
     "date": "the date asked for", "time": "the time asked for", "amount": "the amount asked for",
     "count": "the number asked for", "place": "the place asked for",
     "person": "the person asked for", "human": "the person asked for",
-    "name": "the name asked for",
+    "name": "the name asked for", "duration": "the length asked for",
+    "quote": "what was said",
 }
 
 # The first question word decides what kind of fact is asked for; the noun after
@@ -52,7 +57,10 @@ _ASKS = [
     ("date", re.compile(
         r"^(when|since when|until when|by when)\b"
         r"|^(what|which)( exact| precise| specific)? (date|dates|day|days|year|month|time"
-        r"|deadline)\b|^on (what|which) (date|day)\b|^how long\b", re.I)),
+        r"|deadline)\b|^on (what|which) (date|day)\b", re.I)),
+    ("duration", re.compile(r"^how long\b", re.I)),
+    ("quote", re.compile(r"^what (did|does|do|has|have) \b[^?]*\b(say|said|tell|add|stress"
+                         r"|underline|warn)\b", re.I)),
     ("amount", re.compile(
         r"^how much\b|^(what|which) (amount|sum|budget|percentage|share|proportion)\b", re.I)),
     ("count", re.compile(r"^how many\b|^(what|which) number\b", re.I)),
@@ -354,6 +362,22 @@ def asked_kind(question: str) -> str:
         return kind
     noun = asked_noun(asked)
     return "" if noun in _CATEGORY else KIND_OF_NOUN.get(noun, "")
+
+
+# "Where and when did …?", "When and where …?", "Who and when …?": two kinds at once.
+_TWO_ASKS = re.compile(r"\b(when|where|who)\s+and\s+(when|where|who)\b", re.I)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """Every kind of fact the question asks for, the first one first: "Where and when
+    did ministers agree …?" asks for a place and a date; most questions ask for one
+    kind or none ([])."""
+    pair = _TWO_ASKS.search(question)
+    if pair:
+        rest = question[pair.end():]
+        return list(dict.fromkeys(asked_kind(f"{word}{rest}") for word in pair.groups()))
+    kind = asked_kind(question)
+    return [kind] if kind else []
 
 
 def asked_noun(question: str) -> str:

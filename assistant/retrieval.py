@@ -9,7 +9,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .embedding import Embedder
-from .facts import MONTHS, find_facts, spell_out
+from .facts import MONTHS, WEEKDAYS, find_facts, spell_out
 from .index import PassageIndex, sentence_key
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -190,7 +190,8 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
     facts = find_facts(question)
 
     def asked(labels):
-        return {w for f in facts if f.label in labels for w in words(f.text) if w not in STOPWORDS}
+        return {w for f in facts if f.label in labels and _names_meeting(f)
+                for w in words(f.text) if w not in STOPWORDS}
 
     tries = [w for w in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS),
                          asked(_PLACE_LABELS)) if w]
@@ -203,6 +204,13 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
     return None
 
 
+def _names_meeting(fact) -> bool:
+    """Whether a date or place could name a meeting: a place, or a date with a month,
+    a weekday or a number ("the March 2031 Council"), not "each year" or "last week"."""
+    return fact.label not in _DATE_LABELS or any(
+        w in MONTHS or w in WEEKDAYS or any(c.isdigit() for c in w) for w in words(fact.text))
+
+
 # Words a question names a meeting with beside its date and place ("the March Council").
 MEETING_WORDS = frozenset("meeting meetings council councils session sessions release".split())
 
@@ -211,7 +219,8 @@ def without_naming(question: str) -> str:
     """The question without the words that name its meeting ("Who is quoted on returns
     at the March 2031 Council?" -> "Who is quoted on returns at the?"): they pick the
     release, and would otherwise make its title the sentence that matches best."""
-    naming = [f for f in find_facts(question) if f.label in _DATE_LABELS | _PLACE_LABELS]
+    naming = [f for f in find_facts(question)
+              if f.label in _DATE_LABELS | _PLACE_LABELS and _names_meeting(f)]
     for fact in reversed(naming):
         question = question[:fact.start] + question[fact.end:]
     return " ".join(w for w in question.split() if w.lower().strip("?.,!") not in MEETING_WORDS)

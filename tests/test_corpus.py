@@ -201,6 +201,17 @@ def test_a_question_naming_a_meeting_by_date_or_place_searches_that_release(tmp_
     assert named_releases("What did ministers say about quotas?", headers) is None
 
 
+def test_a_date_without_month_weekday_or_number_names_no_meeting(tmp_path):
+    _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
+    (tmp_path / "winter.md").write_text(
+        "Fisheries Council closes the year, 11 December 2031\n\nRiga, 11 December 2031\n\n"
+        "Ministers talked about quotas.\n")
+    headers = release_headers(load_corpus(tmp_path))
+    # "each year" is how often, not which meeting, though one title says "the year".
+    assert named_releases("How many boats are scrapped each year?", headers) is None
+    assert named_releases("What was agreed in December 2031?", headers) == ["winter"]
+
+
 def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
     _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
     _meeting(tmp_path, "autumn", "Riga", "9 October 2031")

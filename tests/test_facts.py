@@ -12,6 +12,7 @@ from assistant import facts, metrics
 from assistant.facts import (
     FactType,
     asked_kind,
+    asked_kinds,
     fact_key,
     facts_of,
     markers,
@@ -70,9 +71,22 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     # officers want", not "officers".
     ("What is the longest period Eurojust officers want data kept?", ""),
     ("Which three regions received funds?", "place"),
+    # "How long" asks for a span of time or a length, either of which answers it.
+    ("How long is the new gas pipeline?", "duration"),
+    ("What did the Maltese minister say about quotas?", "quote"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Where and when did ministers agree on the eel regulation?", ["place", "date"]),
+    ("When and where will the next meeting be?", ["date", "place"]),
+    ("Where did ministers agree on the eel regulation?", ["place"]),
+    ("What did ministers agree?", []),
+])
+def test_a_question_may_ask_for_two_kinds_of_fact(question, kinds):
+    assert asked_kinds(question) == kinds
 
 
 def test_markers_are_read_and_stripped_in_one_place():

@@ -384,3 +384,32 @@ def test_an_attribution_line_is_quoted_with_the_quotation_it_attributes(tmp_path
     assert reply.answered, reply.text
     quotes = " ".join(c.quote for c in reply.citations)
     assert "Ingrid Haugland" in quotes and "the science says less" in quotes, quotes
+
+
+def test_where_and_when_is_answered_with_the_place_and_date_of_the_meeting(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers reached a general approach on the eel regulation."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    reply = bot.ask("Where and when did ministers reach a general approach on the eel regulation?")
+    assert reply.answered, reply.text
+    quotes = " ".join(c.quote for c in reply.citations)
+    assert "Oslo" in quotes and "11 March 2031" in quotes, quotes
+
+
+def test_where_something_will_happen_is_not_where_the_meeting_was(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "An expert workshop on eel tagging will be held in May.\n\n"
+         "Ministers met in Bergen on Monday evening for a working dinner."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    question = "Where will the expert workshop on eel tagging be held?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    # Neither the dateline's place nor one in an unrelated sentence says where.
+    assert verdict.signals["kind_missing"] == 1.0
+    quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
+    assert "Oslo" not in quoted and "Bergen" not in quoted, quoted
