@@ -20,7 +20,10 @@ KNOWN_MISSES = {
     # Misses of the rebuilt answerability stage (fitted on dev splits only; README
     # figures): unanswerable questions about what the release names without giving
     # it, and answerable ones it refuses or answers from the wrong sentence.
-    "q067", "q069", "q048", "q083", "q053", "q059", "q062", "q068",
+    "q067", "q069", "q083", "q053", "q059", "q062", "q068",
+    # A one-release corpus never writes "member states" in lower case, so the small
+    # entity model's "States" passes for a place: "in which city" looks answered.
+    "q054",
     # Since sentences are embedded in their passage's context (one encoder pass a
     # passage): two unanswerable questions answered from a nearby sentence.
     "q055", "q066",
@@ -110,8 +113,7 @@ def test_an_abstention_says_why_so_the_user_can_rephrase(bot, question, why):
     "question",
     [
         "What is the deadline for implementing the Asylum and Migration Pact?",
-        pytest.param("What was the weather like in the days before the meeting?",
-                     marks=KNOWN_MISS),
+        "What was the weather like in the days before the meeting?",
     ],
 )
 def test_abstains_when_the_thing_asked_about_appears_nowhere_in_the_release(bot, question):
