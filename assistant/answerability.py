@@ -336,16 +336,21 @@ class Assessor:
 
     def _head_sentence(self, best: Candidate, same: list[Candidate], wanted) -> list[Candidate]:
         """The first title or dateline line of the best sentence's release for which
-        wanted(text) holds, as a candidate (scored if it was); none if the best
-        sentence is itself in those lines."""
-        head_id = f"{best[0].passage.doc_slug}#head"
-        if not self.corpus.has_passage(head_id) or best[0].passage.id == head_id:
-            return []
+        wanted(text) holds, else its lead (the first sentence of its first paragraph,
+        which says who met where and when, or opens with the dateline), as a candidate
+        (scored if it was); never the best sentence itself."""
+        slug = best[0].passage.doc_slug
+        passages = self.corpus.passages_of(slug)
+        head = [p for p in passages if p.id == f"{slug}#head"]
+        lead = next((p for p in passages if p.id != f"{slug}#head" and p.sentences), None)
+        lines = [(p, span) for p in head for span in p.sentences]
+        if lead is not None:
+            lines.append((lead, lead.sentences[0]))
         scored = {(c[0].passage.id, c[1]): c for c in same}
-        head = self.corpus.passage(head_id)
-        for span in head.sentences:
-            if wanted(head.sentence_text(span)):
-                return [scored.get((head_id, span), (ScoredPassage(head, 0.0), span, 0.0))]
+        for passage, span in lines:
+            if (passage.id, span) != (best[0].passage.id, best[1]) \
+                    and wanted(passage.sentence_text(span)):
+                return [scored.get((passage.id, span), (ScoredPassage(passage, 0.0), span, 0.0))]
         return []
 
     def signals(self, question, retrieval, chosen, candidates) -> tuple[dict, list[str]]:

@@ -59,8 +59,8 @@ _ASKS = [
         r"|^(what|which)( exact| precise| specific)? (date|dates|day|days|year|month|time"
         r"|deadline)\b|^on (what|which) (date|day)\b", re.I)),
     ("duration", re.compile(r"^how long\b", re.I)),
-    ("quote", re.compile(r"^what (did|does|do|has|have) \b[^?]*\b(say|said|tell|add|stress"
-                         r"|underline|warn)\b", re.I)),
+    ("quote", re.compile(r"^what (?:did|does|do|has|have) (?P<speaker>[^?]*?) (?:say|said|tell"
+                         r"|add|stress|underline|warn)\b", re.I)),
     ("amount", re.compile(
         r"^how much\b|^(what|which) (amount|sum|budget|percentage|share|proportion)\b", re.I)),
     ("count", re.compile(r"^how many\b|^(what|which) number\b", re.I)),
@@ -166,6 +166,11 @@ FACT_TYPES: list[FactType] = [
         re.I), label="MONEY"),
     FactType("percentage", re.compile(rf"\b({_NUMBER})\s?(?:%|per ?cent\b)", re.I),
              key=lambda m: m.group(1).replace(",", "") + "%", label="PERCENT"),
+    # The place of a dateline ("Bergen, 11 March 2031 – …"), a town the small model
+    # may take for a body or a person: a dateline names a place by its form.
+    FactType("dateline place", re.compile(
+        rf"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){{0,2}}(?=, (?:[A-Z]\w+ )?(?:{_DAY}"
+        rf"(?:\s*[-–]\s*{_DAY})?(?: of)? {_MONTH}|{_MONTH} {_DAY}))", re.M), label="GPE"),
     # Names with a particle ("Nicole de Moor"), which the small model takes for bodies.
     FactType("name with a particle", re.compile(
         r"\b[A-Z][a-zà-ÿ]+ (?:de|van|von|der|den|da|di|du|le|la) [A-Z][a-zà-ÿ]+\b"),
@@ -330,7 +335,7 @@ KIND_OF_NOUN = {
                     "place"),
     **dict.fromkeys("person persons people minister ministers commissioner commissioners"
                     " official officials president spokesperson director secretary speaker"
-                    " speakers".split(), "human"),
+                    " speakers rapporteur rapporteurs".split(), "human"),
     # Nouns whose instances go by proper names: "which companies" asks for names.
     **dict.fromkeys("name names delegation delegations agency agencies body bodies"
                     " organisation organisations organization organizations company companies"
@@ -356,6 +361,8 @@ def asked_kind(question: str) -> str:
                         if pattern.search(asked)), ("", None))
     if kind == "name":  # "the name of the minister who …" asks for a person's name
         return KIND_OF_NOUN.get(asked_noun("which " + asked[named.end():]), "name")
+    if kind == "quote" and not _one_speaker(named.group("speaker")):
+        return ""  # "What do the releases say about …?" asks what they report
     if kind == "person" and KIND_OF_NOUN.get(_subject_noun(asked)) == "human":
         return "human"  # "Who is the minister quoted …?": a body does not answer it
     if kind:
@@ -411,6 +418,15 @@ def asked_noun(question: str) -> str:
 
 
 _COPULAS = frozenset("is are was were".split())
+
+
+def _one_speaker(words_before_verb: str) -> bool:
+    """Whether "what did X say" asks about one person's words: X is "he" or "she", a
+    name, or one person by role ("the minister", "the rapporteur"); not "ministers" or
+    "the release"."""
+    tokens = _pipeline("tags")(words_before_verb)
+    return any(t.lower_ in ("he", "she") or t.tag_ in ("NN", "NNP") and KIND_OF_NOUN.get(t.lower_)
+               == "human" for t in tokens) or any(" " in name for name in people(words_before_verb))
 
 
 def _subject_noun(question: str) -> str:

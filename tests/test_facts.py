@@ -74,6 +74,10 @@ def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     # "How long" asks for a span of time or a length, either of which answers it.
     ("How long is the new gas pipeline?", "duration"),
     ("What did the Maltese minister say about quotas?", "quote"),
+    # Only one speaker's words are a quotation; what releases or ministers "say" is
+    # what they report.
+    ("What do the two releases say about quotas?", ""),
+    ("What did ministers say about quotas?", ""),
 ])
 def test_the_kind_of_fact_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind

@@ -413,3 +413,21 @@ def test_where_something_will_happen_is_not_where_the_meeting_was(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0
     quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
     assert "Oslo" not in quoted and "Bergen" not in quoted, quoted
+
+
+def test_a_lead_that_opens_with_the_dateline_says_where_and_when(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spring.md").write_text(
+        "# Fisheries ministers agree on eel recovery\n\n"
+        "Bergen, 11 March 2031 – Fisheries ministers met under the Norwegian chair and "
+        "agreed on a recovery plan for eels.\n\n"
+        "The plan closes eel fisheries in winter.\n")
+    (folder / "summer.md").write_text(
+        "# Fisheries ministers discuss herring\n\n"
+        "Riga, 5 June 2031 – Ministers discussed herring quotas.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    reply = bot.ask("Where and when did fisheries ministers agree on eel recovery?")
+    assert reply.answered, reply.text
+    quotes = " ".join(c.quote for c in reply.citations)
+    assert "Bergen" in quotes and "11 March 2031" in quotes, quotes
