@@ -25,10 +25,12 @@ from .facts import (
     WEEKDAYS,
     asked_kinds,
     asked_noun,
+    asks_for_several,
     new_facts,
     numbers,
     people,
     spell_out,
+    tagged,
 )
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
@@ -362,6 +364,10 @@ class Assessor:
         best_text = best_sp.passage.sentence_text(best_span)
         missing = [k for k in kinds if not any(
             self.holds(k, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen)]
+        if kinds in ([], ["name"]) and asks_for_several(question) \
+                and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
+                _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
+            missing.append("several")  # "Which five files …?" and only "Five key files …"
         holds_kind = not missing
 
         def weighed(text: str) -> list[str]:
@@ -534,6 +540,24 @@ def _follower(best: Candidate, candidates: list[Candidate]):
         ),
         None,
     )
+
+
+# A sentence that lists: "A, B and C", "A and B", a colon or semicolon before items.
+_LIST = re.compile(r"[:;]\s*\S|\w[\w'’-]*(?: [\w'’-]+){0,5}, [\w'’-]+(?: [\w'’-]+){0,5},? and "
+                   r"|^\s*[-•*]\s", re.MULTILINE)
+
+
+def _lists(text: str, asked: str) -> bool:
+    """Whether text names several things: two names the question does not give, a
+    list written out ("A, B and C", items after a colon, a bullet), or two things
+    joined by "and" ("organised crime and the use of AI"; not "serious and organised")."""
+    named = {f.text for f in new_facts("name", text, asked)}
+    if len(named) >= 2 or _LIST.search(text):
+        return True
+    tokens = list(tagged(text))
+    return any(t.lower_ == "and" and 0 < t.i < len(tokens) - 1
+               and tokens[t.i - 1].pos_ in ("NOUN", "PROPN")
+               and tokens[t.i + 1].pos_ in ("DET", "NOUN", "PROPN") for t in tokens)
 
 
 def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -46,7 +46,7 @@ KIND_NOUNS = {
     "count": "the number asked for", "place": "the place asked for",
     "person": "the person asked for", "human": "the person asked for",
     "name": "the name asked for", "duration": "the length asked for",
-    "quote": "what was said",
+    "quote": "what was said", "several": "the things asked for, named one by one",
 }
 
 # The first question word decides what kind of fact is asked for; the noun after
@@ -391,29 +391,54 @@ def asked_noun(question: str) -> str:
     """The noun a what/which question asks about ("On what exact *date* …?", "Which
     three *regions* …?", "What was the fund's yearly *budget*?", "Which member *states*
     …?"), or "" when the question word is the object of a verb ("What did ministers
-    agree?"). The head of the noun phrase after the question word, from part-of-speech
-    tags: the last noun of a compound, not an owner before "'s"."""
+    agree?")."""
+    head = _asked_head(question)
+    return head.lower_ if head is not None else ""
+
+
+def asks_for_several(question: str) -> bool:
+    """Whether a what/which question asks for several things by a plural noun ("Which
+    five files …?", "What were the main threats …?"): its answer names them."""
+    head = _asked_head(question)
+    if head is None or head.tag_ not in ("NNS", "NNPS"):
+        return False
+    # "One of the priorities", "which of the actions is …": one of them is asked for.
+    before = head.doc[max(0, head.i - 5):head.i].text.lower()
+    after = head.doc[head.i + 1:head.i + 2].text.lower()
+    return not re.search(r"\b(one|which|what) of\b", before) and after not in ("is", "was", "has")
+
+
+def tagged(text: str):
+    """The text with part-of-speech tags (spaCy's small English pipeline)."""
+    return _pipeline("tags")(text)
+
+
+def _asked_head(question: str):
+    """The head token of the noun phrase after "what/which": the last noun of a
+    compound, not an owner before "'s"; None when the question word is the object of
+    a verb. From part-of-speech tags."""
     tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
     if opener is None:
-        return ""
+        return None
     window = tokens[opener + 1 : opener + 1 + _NOUN_WINDOW]
-    head = ""
+    head = None
     for n, token in enumerate(window):
         following = window[n + 1] if n + 1 < len(window) else None
         if token.pos_ in ("NOUN", "PROPN") and token.tag_ != "POS":
-            if head and token.pos_ == "PROPN" and window[n - 1].pos_ == "NOUN":
+            if head is not None and token.pos_ == "PROPN" and window[n - 1].pos_ == "NOUN":
                 return head  # a common noun does not modify a name: "the period telecom …"
-            head = token.lower_
+            head = token
         elif token.tag_ == "POS":
-            head = ""  # "the agency's budget": the owner is not what is asked
-        elif head and not ((token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG"))
-                           and following is not None and following.pos_ in ("NOUN", "PROPN")):
+            head = None  # "the agency's budget": the owner is not what is asked
+        elif head is not None and not (
+                (token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG"))
+                and following is not None and following.pos_ in ("NOUN", "PROPN")):
             return head  # the phrase ends; "Schengen associated countries" goes on
-        elif not head and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
+        elif head is None and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
                 and not (token.tag_ in ("VBN", "VBG") and following is not None
                          and following.pos_ in ("NOUN", "PROPN")):  # "which associated states"
-            return ""
+            return None
     return head
 
 

@@ -13,6 +13,7 @@ from assistant.facts import (
     FactType,
     asked_kind,
     asked_kinds,
+    asks_for_several,
     fact_key,
     facts_of,
     markers,
@@ -91,6 +92,17 @@ def test_the_kind_of_fact_a_question_asks_for(question, kind):
 ])
 def test_a_question_may_ask_for_two_kinds_of_fact(question, kinds):
     assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question, several", [
+    ("Which five files are still under negotiation?", True),
+    ("What were the main risks listed in the report?", True),
+    ("What is one of the main priorities of the Presidency?", False),
+    ("Which of the priority actions is mentioned?", False),
+    ("Which agency will run the register?", False),
+])
+def test_a_question_may_ask_for_several_things_by_a_plural_noun(question, several):
+    assert asks_for_several(question) == several
 
 
 def test_markers_are_read_and_stripped_in_one_place():

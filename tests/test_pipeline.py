@@ -431,3 +431,19 @@ def test_a_lead_that_opens_with_the_dateline_says_where_and_when(tmp_path):
     assert reply.answered, reply.text
     quotes = " ".join(c.quote for c in reply.citations)
     assert "Bergen" in quotes and "11 March 2031" in quotes, quotes
+
+
+def test_which_things_is_not_answered_by_how_many_there_are(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Norway met 13 of the 16 reform indicators set for the quarter."),
+        ("summer", "Riga", "5 June 2031",
+         "The indicators Latvia missed were port inspections, vessel tracking and "
+         "landing controls."),
+    )
+    for question, named in (
+            ("Which three reform indicators did Norway miss in the quarter?", False),
+            ("Which indicators did Latvia miss?", True)):
+        verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+        assert verdict.signals["kind_missing"] == float(not named), question
