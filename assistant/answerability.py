@@ -200,6 +200,11 @@ class Assessor:
         wanted = content_words(counted.group(1))
         if not wanted or wanted[0] == "times":  # "how many times": any number of events
             return True
+        # A counted word no release uses ("lookups", "spots") is the asker's own word
+        # for what the release counts in its words: it cannot be looked for.
+        wanted = [w for w in wanted if stem(w) in self._corpus_stems]
+        if not wanted:
+            return True
         following = content_words(" ".join(words(text[fact.end:])[:3]))
         if not following:
             return False

@@ -166,6 +166,11 @@ FACT_TYPES: list[FactType] = [
         re.I), label="MONEY"),
     FactType("percentage", re.compile(rf"\b({_NUMBER})\s?(?:%|per ?cent\b)", re.I),
              key=lambda m: m.group(1).replace(",", "") + "%", label="PERCENT"),
+    # Shares written in words ("one in six", "two out of three"), which answer "what
+    # share" as a percentage does.
+    FactType("ratio", re.compile(
+        rf"\b(?:{'|'.join(sorted(NUMBER_WORDS))}|\d+) (?:in|out of) "
+        rf"(?:{'|'.join(sorted(NUMBER_WORDS))}|\d+)\b", re.I), label="PERCENT"),
     # The place of a dateline ("Bergen, 11 March 2031 – …"), a town the small model
     # may take for a body or a person: a dateline names a place by its form.
     FactType("dateline place", re.compile(

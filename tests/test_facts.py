@@ -105,6 +105,14 @@ def test_a_question_may_ask_for_several_things_by_a_plural_noun(question, severa
     assert asks_for_several(question) == several
 
 
+def test_a_share_written_in_words_is_a_percentage():
+    # "What share of farmers …?" is answered by "one in five" as by "20%".
+    assert [f.text for f in facts_of("amount", "One in five farmers is over 65.")] == [
+        "One in five"]
+    assert [f.text for f in facts_of("amount", "Two out of 3 boats are old.")] == [
+        "Two out of 3"]
+
+
 def test_markers_are_read_and_stripped_in_one_place():
     text = "They met in May [1] and agreed [2, 3]."
     assert markers(text) == [1, 2, 3]

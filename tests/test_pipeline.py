@@ -363,9 +363,11 @@ def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
         ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
     )
     for question, counted in (
-            ("How many vaccine doses were sent to the fish farms hit by the disease?", False),
+            ("How many inspectors were sent to the fish farms hit by the disease?", False),
             ("How many fish farms has the outbreak of fish disease affected?", True),
-            ("How many times have inspectors reported illegal discards?", True)):
+            ("How many times have inspectors reported illegal discards?", True),
+            # A counted word no release uses is the asker's own word for what it counts.
+            ("How many hatcheries has the outbreak of fish disease affected?", True)):
         verdict = bot.assessor.assess(question, bot.retrieve(question, []))
         assert verdict.signals["kind_missing"] == float(not counted), question
 
