@@ -289,10 +289,11 @@ class Assessor:
                     and not _FUTURE.search(question)) if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
-        if kind == "date" and dates and all(_weekday(d) for d in dates):
-            # "On Friday" dates an event by the meeting's week: its dateline says which.
-            chosen += self._head_sentence(chosen[0], same, lambda text: any(
-                not _weekday(f.text) for f in new_facts("date", text, asked)))
+        if kind == "date" and any(_weekday(d) for d in dates):
+            # "On Friday" dates an event by the meeting's week: its dateline says which
+            # (whatever other month the sentence names for something else).
+            chosen += [c for c in self._head_sentence(chosen[0], same, lambda text: any(
+                not _weekday(f.text) for f in new_facts("date", text, asked))) if c not in chosen]
         releases = [best_slug]
 
         def said(c: Candidate) -> str:

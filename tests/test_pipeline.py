@@ -210,6 +210,18 @@ def test_a_weekday_is_dated_by_its_release_s_dateline(tmp_path):
     assert_exact(bot, reply)
 
 
+def test_a_weekday_is_dated_by_the_dateline_beside_another_event_s_month(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11-12 March 2031",
+         "Ministers met on Tuesday to adopt the eel plan and to prepare the ocean "
+         "conference in November."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring stocks."),
+    )
+    reply = bot.ask("On what date did ministers adopt the eel plan?")
+    assert reply.answered and "11-12 March 2031" in reply.text, reply.text
+
+
 def test_a_meeting_named_in_the_question_picks_its_release_not_its_title(tmp_path):
     bot = _councils(
         tmp_path,
