@@ -35,28 +35,18 @@ def test_the_test_split_is_unchanged(key):
     assert _digest(key) == FROZEN[key], f"{key} changed: the test split is frozen"
 
 
-@pytest.mark.parametrize("name", ["questions-dev.jsonl", "questions-test.jsonl"])
-def test_each_split_is_a_valid_question_set_for_its_corpus(name):
-    found = read_question_set(GENERAL / name, load_corpus(GENERAL / "corpus"))
+@pytest.mark.parametrize(("questions", "corpus", "size"), [
+    ("questions-dev.jsonl", "corpus", 60),
+    ("questions-test.jsonl", "corpus", 60),
+    ("dev2/questions-dev2.jsonl", "dev2/corpus", 120),
+    ("dev3/questions-dev3.jsonl", "dev3/corpus", 120),
+    ("test3/questions-test3.jsonl", "test3/corpus", 60),
+])
+def test_each_set_is_a_valid_question_set_for_its_corpus(questions, corpus, size):
+    found = read_question_set(GENERAL / questions, load_corpus(GENERAL / corpus))
     assert not found.errors, found.errors[:3]
     unanswerable = sum(not q.answerable for q in found.questions)
-    assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
-
-
-def test_the_second_dev_set_is_valid_for_its_own_corpus():
-    found = read_question_set(GENERAL / "dev2" / "questions-dev2.jsonl",
-                              load_corpus(GENERAL / "dev2" / "corpus"))
-    assert not found.errors, found.errors[:3]
-    unanswerable = sum(not q.answerable for q in found.questions)
-    assert len(found.questions) >= 120 and unanswerable / len(found.questions) >= 0.3
-
-
-def test_the_third_test_set_is_valid_for_its_own_corpus():
-    found = read_question_set(GENERAL / "test3" / "questions-test3.jsonl",
-                              load_corpus(GENERAL / "test3" / "corpus"))
-    assert not found.errors, found.errors[:3]
-    unanswerable = sum(not q.answerable for q in found.questions)
-    assert len(found.questions) >= 60 and unanswerable / len(found.questions) >= 0.3
+    assert len(found.questions) >= size and unanswerable / len(found.questions) >= 0.3
 
 
 def test_the_off_topic_dev_set_is_valid_and_dev_only():

@@ -166,6 +166,11 @@ def test_a_release_filter_holds_whichever_way_the_search_goes(tmp_path, monkeypa
     assert {sp.passage.doc_slug for sp in other.passages} == {ENERGY}
 
 
+def _quoted(reply: Reply) -> str:
+    """Everything the reply's citations quote, as one text."""
+    return " ".join(c.quote for c in reply.citations)
+
+
 def _councils(tmp_path, *meetings) -> Assistant:
     """An assistant over one release per (slug, place, dates, body): a title line and
     a dateline naming the meeting, then the body."""
@@ -396,7 +401,7 @@ def test_an_attribution_line_is_quoted_with_the_quotation_it_attributes(tmp_path
     )
     reply = bot.ask("What did Norway's fisheries minister Ingrid Haugland say?")
     assert reply.answered, reply.text
-    quotes = " ".join(c.quote for c in reply.citations)
+    quotes = _quoted(reply)
     assert "Ingrid Haugland" in quotes and "the science says less" in quotes, quotes
 
 
@@ -409,7 +414,7 @@ def test_where_and_when_is_answered_with_the_place_and_date_of_the_meeting(tmp_p
     )
     reply = bot.ask("Where and when did ministers reach a general approach on the eel regulation?")
     assert reply.answered, reply.text
-    quotes = " ".join(c.quote for c in reply.citations)
+    quotes = _quoted(reply)
     assert "Oslo" in quotes and "11 March 2031" in quotes, quotes
 
 
@@ -443,7 +448,7 @@ def test_a_lead_that_opens_with_the_dateline_says_where_and_when(tmp_path):
     bot = tiny_assistant(folder, tmp_path / "data")
     reply = bot.ask("Where and when did fisheries ministers agree on eel recovery?")
     assert reply.answered, reply.text
-    quotes = " ".join(c.quote for c in reply.citations)
+    quotes = _quoted(reply)
     assert "Bergen" in quotes and "11 March 2031" in quotes, quotes
 
 
