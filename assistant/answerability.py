@@ -26,6 +26,7 @@ from .facts import (
     asked_kinds,
     asked_noun,
     asks_for_several,
+    find_facts,
     new_facts,
     numbers,
     people,
@@ -280,6 +281,10 @@ class Assessor:
             c for c in candidates[1:] if c[0].passage.doc_slug == best_slug and may_join(c)
         ]
         chosen = _complete(same, query_stems, limit)
+        if self._topic_heading(chosen[0]) and not may_join(chosen[0]):
+            # A topic heading ("Baltic cod") closing a release's opening lines is read
+            # with the paragraph it heads, which says what was decided.
+            chosen += [c for c in self._headed(chosen[0], candidates) if c not in chosen]
         for wanted in kinds:
             if not any(self.holds(wanted, c[0].passage.sentence_text(c[1]), asked)
                        for c in chosen):
@@ -323,6 +328,27 @@ class Assessor:
         chosen += _quoted_by(chosen, candidates)
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
+
+    def _topic_heading(self, cand: Candidate) -> bool:
+        """Whether a candidate is the last of its release's opening lines, the heading of
+        the first paragraph, and says no date, number or place: a topic, not a title."""
+        sp, span, _ = cand
+        spans = list(sp.passage.sentences)
+        text = sp.passage.sentence_text(span)
+        return sp.passage.id.endswith("#head") and len(spans) > 1 and span == spans[-1] \
+            and not any(f.is_kind("date") or f.is_kind("place") or f.is_kind("count")
+                        for f in find_facts(text))
+
+    def _headed(self, heading: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+        """The best-scored sentence of the first paragraph under a release's opening
+        lines (the one a closing topic heading heads), as a candidate."""
+        slug = heading[0].passage.doc_slug
+        first = next((p for p in self.corpus.passages_of(slug)
+                      if not p.id.endswith("#head") and p.sentences), None)
+        if first is None:
+            return []
+        return [next((c for c in candidates if c[0].passage.id == first.id),
+                     (ScoredPassage(first, 0.0), first.sentences[0], 0.0))]
 
     def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True,
                      setting=False):
@@ -405,7 +431,7 @@ class Assessor:
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
         signals = {
             "best_score": best,
-            "passage_dense": best_sp.dense,
+            "passage_dense": max(sp.dense for sp, _, _ in chosen),
             "sentence_coverage": share(query_stems & sentence_stems),
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -60,7 +61,8 @@ def test_index_then_ask_prints_answer_and_sources(tmp_path):
     assert reply["answered"] is True
     citation = reply["citations"][0]
     text = (CORPUS / "informal-jha-council-25-january.md").read_text()
-    assert citation["quote"] in text and "25th of January" in citation["quote"]
+    # The date as the body or the title line writes it.
+    assert citation["quote"] in text and re.search(r"25(th of)? January", citation["quote"])
 
     unknown = run("ask", "What was the budget of the alliance?", "--data", data)
     assert "does not say" in unknown.stdout and "Related reading" in unknown.stdout

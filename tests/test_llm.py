@@ -24,11 +24,6 @@ from assistant.conversation import standalone_query
 from assistant.guard import Guard
 from assistant.llm import LLMAnswerer, LLMRewriter
 
-KNOWN_MISS = pytest.mark.xfail(
-    strict=True, reason="known miss of the rebuilt answerability stage (README figures)"
-)
-
-
 # --- a scripted OpenAI-compatible server ------------------------------------------
 
 class FakeEndpoint:
@@ -223,7 +218,6 @@ def test_markers_pointing_at_no_passage_are_never_citations(bot, fake):
     assert_exact_citations(bot, reply)
 
 
-@KNOWN_MISS
 def test_a_model_abstention_is_shown_as_one(bot, fake):
     fake.script = [{"text": ["The release ", "does not say."]}]
     _, reply = run(llm_bot(bot, fake.url), "What did the ministers eat for lunch?")

@@ -466,3 +466,20 @@ def test_which_things_is_not_answered_by_how_many_there_are(tmp_path):
             ("Which indicators did Latvia miss?", True)):
         verdict = bot.assessor.assess(question, bot.retrieve(question, []))
         assert verdict.signals["kind_missing"] == float(not named), question
+
+
+def test_a_topic_heading_under_the_title_is_read_with_its_paragraph(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spring.md").write_text(
+        "Fisheries Council, 3-4 April 2031\n\nValletta, 3-4 April 2031\n\nHerring quotas\n\n"
+        "Ministers agreed herring catch limits for the North Sea, lowered by 9%.\n")
+    (folder / "summer.md").write_text(
+        "Fisheries Council, 5 June 2031\n\nRiga, 5 June 2031\n\nEel recovery\n\n"
+        "Ministers agreed to close eel fishing in winter.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    question = "What was decided about herring quotas?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, [], releases=["spring"]))
+    quoted = [sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences]
+    # The heading names the topic; the paragraph under it says what was decided.
+    assert any("lowered by 9%" in q for q in quoted), quoted
