@@ -281,7 +281,7 @@ class Assessor:
             c for c in candidates[1:] if c[0].passage.doc_slug == best_slug and may_join(c)
         ]
         chosen = _complete(same, query_stems, limit)
-        if self._topic_heading(chosen[0]) and not may_join(chosen[0]):
+        if _topic_heading(chosen[0]) and not may_join(chosen[0]):
             # A topic heading ("Baltic cod") closing a release's opening lines is read
             # with the paragraph it heads, which says what was decided.
             chosen += [c for c in self._headed(chosen[0], candidates) if c not in chosen]
@@ -329,26 +329,19 @@ class Assessor:
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 
-    def _topic_heading(self, cand: Candidate) -> bool:
-        """Whether a candidate is the last of its release's opening lines, the heading of
-        the first paragraph, and says no date, number or place: a topic, not a title."""
-        sp, span, _ = cand
-        spans = list(sp.passage.sentences)
-        text = sp.passage.sentence_text(span)
-        return sp.passage.id.endswith("#head") and len(spans) > 1 and span == spans[-1] \
-            and not any(f.is_kind("date") or f.is_kind("place") or f.is_kind("count")
-                        for f in find_facts(text))
-
     def _headed(self, heading: Candidate, candidates: list[Candidate]) -> list[Candidate]:
         """The best-scored sentence of the first paragraph under a release's opening
         lines (the one a closing topic heading heads), as a candidate."""
-        slug = heading[0].passage.doc_slug
-        first = next((p for p in self.corpus.passages_of(slug)
-                      if not p.id.endswith("#head") and p.sentences), None)
+        first = self._first_paragraph(heading[0].passage.doc_slug)
         if first is None:
             return []
         return [next((c for c in candidates if c[0].passage.id == first.id),
                      (ScoredPassage(first, 0.0), first.sentences[0], 0.0))]
+
+    def _first_paragraph(self, slug: str):
+        """The first passage of a release after its opening lines, or None."""
+        return next((p for p in self.corpus.passages_of(slug)
+                     if not p.id.endswith("#head") and p.sentences), None)
 
     def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True,
                      setting=False):
@@ -374,9 +367,8 @@ class Assessor:
         which says who met where and when, or opens with the dateline), as a candidate
         (scored if it was); never the best sentence itself."""
         slug = best[0].passage.doc_slug
-        passages = self.corpus.passages_of(slug)
-        head = [p for p in passages if p.id == f"{slug}#head"]
-        lead = next((p for p in passages if p.id != f"{slug}#head" and p.sentences), None)
+        head = [p for p in self.corpus.passages_of(slug) if p.id == f"{slug}#head"]
+        lead = self._first_paragraph(slug)
         lines = [(p, span) for p in head for span in p.sentences]
         if lead is not None:
             lines.append((lead, lead.sentences[0]))
@@ -574,7 +566,7 @@ def _follower(best: Candidate, candidates: list[Candidate]):
     )
 
 
-# A sentence that lists: "A, B and C", "A and B", a colon or semicolon before items.
+# A list written out: "A, B and C", items after a colon or semicolon, a bullet.
 _LIST = re.compile(r"[:;]\s*\S|\w[\w'’-]*(?: [\w'’-]+){0,5}, [\w'’-]+(?: [\w'’-]+){0,5},? and "
                    r"|^\s*[-•*]\s", re.MULTILINE)
 
@@ -608,6 +600,16 @@ def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Can
                 have.add(key)
                 added.append(scored.get(key, (sp, quote, 0.0)))
     return added
+
+
+def _topic_heading(cand: Candidate) -> bool:
+    """Whether a candidate is the last of its release's opening lines, the heading of
+    the first paragraph, and says no date, number or place: a topic, not a title."""
+    sp, span, _ = cand
+    spans = list(sp.passage.sentences)
+    return sp.passage.id.endswith("#head") and len(spans) > 1 and span == spans[-1] \
+        and not any(f.is_kind("date") or f.is_kind("place") or f.is_kind("count")
+                    for f in find_facts(sp.passage.sentence_text(span)))
 
 
 def _attribution(passage) -> Span | None:

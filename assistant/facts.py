@@ -362,8 +362,8 @@ def asked_kind(question: str) -> str:
     if not match:
         return ""
     asked = match.group(0).strip()
-    kind, named = next(((kind, pattern.search(asked)) for kind, pattern in _ASKS
-                        if pattern.search(asked)), ("", None))
+    kind, named = next(((kind, found) for kind, pattern in _ASKS
+                        if (found := pattern.search(asked))), ("", None))
     if kind == "name":  # "the name of the minister who …" asks for a person's name
         return KIND_OF_NOUN.get(asked_noun("which " + asked[named.end():]), "name")
     if kind == "quote" and not _one_speaker(named.group("speaker")):
@@ -413,6 +413,7 @@ def asks_for_several(question: str) -> bool:
     return not re.search(r"\b(one|which|what) of\b", before) and after not in ("is", "was", "has")
 
 
+@lru_cache(maxsize=4096)  # a question's head noun is asked for by several stages
 def tagged(text: str):
     """The text with part-of-speech tags (spaCy's small English pipeline)."""
     return _pipeline("tags")(text)
@@ -422,7 +423,7 @@ def _asked_head(question: str):
     """The head token of the noun phrase after "what/which": the last noun of a
     compound, not an owner before "'s"; None when the question word is the object of
     a verb. From part-of-speech tags."""
-    tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
+    tokens = [t for t in tagged(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
     if opener is None:
         return None
@@ -454,14 +455,14 @@ def _one_speaker(words_before_verb: str) -> bool:
     """Whether "what did X say" asks about one person's words: X is "he" or "she", a
     name, or one person by role ("the minister", "the rapporteur"); not "ministers" or
     "the release"."""
-    tokens = _pipeline("tags")(words_before_verb)
+    tokens = tagged(words_before_verb)
     return any(t.lower_ in ("he", "she") or t.tag_ in ("NN", "NNP") and KIND_OF_NOUN.get(t.lower_)
                == "human" for t in tokens) or any(" " in name for name in people(words_before_verb))
 
 
 def _subject_noun(question: str) -> str:
     """The noun "who is/was" asks about ("Who is the *minister* quoted …?"), or ""."""
-    tokens = [t for t in _pipeline("tags")(question) if not t.is_punct]
+    tokens = [t for t in tagged(question) if not t.is_punct]
     if len(tokens) < 3 or tokens[1].lower_ not in _COPULAS:
         return ""
     return next((t.lower_ for t in tokens[2:2 + _NOUN_WINDOW] if t.pos_ in ("NOUN", "PROPN")), "")
