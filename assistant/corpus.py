@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .readers import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableFile, read_document
-from .text import content_words, words
+from .text import content_words, stem, words
 from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v4"
+SPLITTER_VERSION = "paragraphs-v5"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
+# A document's first line may be a long title ("Economic and Financial Affairs Council,
+# Brussels, 17 November 2026: ministers endorse …"); no other heading is this long.
+MAX_TITLE_CHARS = 250
+DATELINE_WORDS = 6  # "Brussels, 17 November 2026." as a sentence of its own
 
 # Words that end with a full stop without ending the sentence.
 _ABBREVIATIONS = {
@@ -257,10 +261,8 @@ def split_passages(document: Document) -> list[Passage]:
     spans = [(s + document.body_start, e + document.body_start)
              for s, e in _paragraph_spans(text[document.body_start:])]
     header = _front_matter_values(document)
-    n = 0
-    while n < len(spans) and _is_heading(text[spans[n][0]:spans[n][1]]):
-        header.append(spans[n])
-        n += 1
+    n = _opening_lines([text[s:e] for s, e in spans])
+    header += spans[:n]
     passages: list[Passage] = []
     if header:
         lines, seen = [], set()
@@ -401,11 +403,35 @@ def _is_label(line: str) -> bool:
     return bool(re.fullmatch(r"(press )?release|news|press|statement", line.lower()))
 
 
+def _is_title(text: str) -> bool:
+    """A line that may be a document's title, however long: one line with no final
+    punctuation and no quotes (read so only before the first heading that is no label)."""
+    line = text.strip()
+    return ("\n" not in line and len(line) <= MAX_TITLE_CHARS
+            and not line.endswith((".", "!", "?", ":", ";", ",", "\"", "”"))
+            and not any(mark in line for mark in "\"“”"))
+
+
+def _opening_lines(paragraphs: list[str]) -> int:
+    """How many paragraphs open the document as its header: labels ("Press release"),
+    one title however long, and the short lines (headings, datelines) after it."""
+    n, titled = 0, False
+    while n < len(paragraphs):
+        text = paragraphs[n].lstrip("#").strip()
+        if not (_is_heading(paragraphs[n]) or not titled and _is_title(paragraphs[n])):
+            break
+        titled = titled or not _is_label(text)
+        n += 1
+    return n
+
+
 def _first_heading(body: str) -> str:
-    """The first heading that is not a label such as "Press release"."""
-    for start, end in _paragraph_spans(body):
-        text = body[start:end]
-        if _is_heading(text):
+    """The first heading that is not a label such as "Press release" (the opening
+    line may be a long title)."""
+    paragraphs = [body[start:end] for start, end in _paragraph_spans(body)]
+    opening = _opening_lines(paragraphs)
+    for n, text in enumerate(paragraphs):
+        if _is_heading(text) or n < opening:
             heading = text.lstrip("#").strip()
             if not _is_label(heading):
                 return heading
@@ -429,3 +455,22 @@ def release_headers(corpus: Corpus) -> dict[str, set[str]]:
         headers[document.slug] = set(words(" ".join(
             [document.title, *map(str, document.meta.values()), opening])))
     return headers
+
+
+def release_descriptions(corpus: Corpus, headers: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The stems of the words each release describes its meeting with: its header words
+    and its lead sentence, which says who met ("Finance ministers … met on Tuesday")."""
+    described = {}
+    for document in corpus.documents:
+        body = [p for p in corpus.passages_of(document.slug)
+                if not p.id.endswith("#head") and p.sentences]
+        lead = _lead(body[0]) if body else ""
+        described[document.slug] = {stem(w) for w in [*headers[document.slug], *words(lead)]}
+    return described
+
+
+def _lead(passage: Passage) -> str:
+    """The first sentence of a passage, with the next one when the first is only a
+    dateline ("Brussels, 17 November 2026.")."""
+    texts = [passage.sentence_text(span) for span in passage.sentences[:2]]
+    return " ".join(texts) if len(words(texts[0])) <= DATELINE_WORDS else texts[0]

@@ -312,7 +312,8 @@ class Assistant:
         compared = None if releases else next(
             filter(None, (compared_releases(t, headers) for t in texts)), None)
         named = None if releases or compared else next(
-            filter(None, (named_releases(t, headers) for t in texts)), None)
+            filter(None, (named_releases(t, headers, loaded.tables.descriptions)
+                          for t in texts)), None)
         # The words that named the meeting chose its release; what is asked is the rest.
         unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
         if unnamed:

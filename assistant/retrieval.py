@@ -9,7 +9,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .embedding import Embedder
-from .facts import MONTHS, WEEKDAYS, find_facts, spell_out
+from .facts import MONTHS, WEEKDAYS, find_facts, spell_out, tagged
 from .index import PassageIndex, sentence_key
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words
@@ -177,14 +177,16 @@ _COMPARES = re.compile(r"\b(each|both|between|compar\w*|differ\w*|versus|whereas
 _ONE_WORD_PLACES = {"ORG", "PERSON"}
 
 
-def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
+def named_releases(question: str, headers: dict[str, set[str]],
+                   descriptions: dict[str, set[str]] | None = None) -> list[str] | None:
     """The releases a question names by their meeting's date or place ("at the April
     2031 meeting", "in Valletta"): those whose title, front matter and opening lines
     hold every date and place word of the question. A date names a meeting more surely
     than a place, so when date and place disagree ("the April meeting in Riga"
     when April was elsewhere), the date wins. None when the question names no
     release, or names what every release (or none) has. headers: each release's
-    header words (corpus.release_headers)."""
+    header words (corpus.release_headers); descriptions: the stems that describe each
+    meeting (corpus.release_descriptions), which pick among the releases so named."""
     if len(headers) < 2:
         return None
     facts = find_facts(question)
@@ -195,13 +197,66 @@ def named_releases(question: str, headers: dict[str, set[str]]) -> list[str] | N
 
     tries = [w for w in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS),
                          asked(_PLACE_LABELS)) if w]
-    if not tries:  # most questions name no meeting: no header is read
-        return None
+    named = None
     for wanted in tries:
-        named = [slug for slug, header in headers.items() if wanted <= header]
-        if 0 < len(named) < len(headers):
-            return named
-    return None
+        found = [slug for slug, header in headers.items() if wanted <= header]
+        if 0 < len(found) < len(headers):
+            named = found
+            break
+    # "The November finance ministers' release": the month names two releases, the
+    # words before "ministers" say which.
+    if descriptions is None:
+        return named
+    return _described(question, named or list(headers), descriptions) or named
+
+
+def _described(question: str, pool: list[str], descriptions: dict[str, set[str]]):
+    """The releases of pool that hold the most words the question describes its
+    meeting with ("the telecom Council", "the health ministers' meeting"), when that
+    narrows pool; None when it does not, or when the question describes two meetings
+    (a comparison, answered from each)."""
+    groups = meeting_descriptions(question)
+    if not groups or _COMPARES.search(question):
+        return None
+    picked = set()
+    for group in groups:
+        counts = {slug: sum(stem(w) in descriptions[slug] for w in group) for slug in pool}
+        most = max(counts.values())
+        if most:
+            picked.add(frozenset(slug for slug in pool if counts[slug] == most))
+    if len(picked) != 1:
+        return None
+    (narrowed,) = picked
+    return [slug for slug in pool if slug in narrowed] if len(narrowed) < len(pool) else None
+
+
+# Nouns a question calls a meeting by; the words right before one describe it.
+_MEETING_NOUNS = frozenset(
+    "meeting meetings council councils session sessions release ministers gathering"
+    " conference".split())
+_DESCRIBING = frozenset(("NOUN", "PROPN", "ADJ"))
+
+
+def meeting_descriptions(question: str) -> list[set[str]]:
+    """For each meeting the question names, the words that describe it: the nouns and
+    adjectives right before a meeting noun ("the November finance ministers' release"
+    -> {"november", "finance"}; "the EPSCO Health Council" -> {"epsco", "health"})."""
+    tokens = list(tagged(question))
+    groups, i = [], len(tokens) - 1
+    while i >= 0:
+        if tokens[i].lower_ not in _MEETING_NOUNS:
+            i -= 1
+            continue
+        group = set()
+        i -= 1
+        while i >= 0 and (tokens[i].pos_ in _DESCRIBING or tokens[i].lower_ in ("'", "'s", "’s")
+                          or tokens[i].lower_ in _MEETING_NOUNS):
+            if tokens[i].lower_ not in _MEETING_NOUNS:
+                group.update(w for w in words(tokens[i].text) if w not in STOPWORDS)
+            i -= 1
+        if group:
+            groups.append(group)
+    return groups
 
 
 def _names_meeting(fact) -> bool:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import SPLITTER_VERSION, Corpus, release_headers, vocabulary
+from .corpus import SPLITTER_VERSION, Corpus, release_descriptions, release_headers, vocabulary
 from .facts import numbers, spelled_out_initials
 from .text import content_stems, stem
 
 log = logging.getLogger(__name__)
-TABLES_VERSION = "4"  # bump when what is built here changes: saved tables are rebuilt
+TABLES_VERSION = "5"  # bump when what is built here changes: saved tables are rebuilt
 KEPT = 3  # saved versions kept (a reload may still read the one before)
 
 
@@ -86,19 +86,22 @@ class CorpusTables:
     numbers: set[str]  # every number written in some release
     lower_case: set[str]  # words some release writes in lower case
     headers: dict[str, set[str]]  # the words each release says about itself
+    descriptions: dict[str, set[str]]  # stems of the words that say which meeting it was
     lexical: LexicalIndex
     initials: dict[str, str]  # what abbreviations would stand for ("jha" -> "Justice and …")
 
     @classmethod
     def build(cls, corpus: Corpus) -> CorpusTables:
         words = vocabulary(corpus)
+        headers = release_headers(corpus)
         return cls(
             vocabulary=words,
             stems={stem(w) for w in words},
             idf=_sentence_idf(corpus),
             numbers={n for d in corpus.documents for n in numbers(d.text)},
             lower_case={w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)},
-            headers=release_headers(corpus),
+            headers=headers,
+            descriptions=release_descriptions(corpus, headers),
             lexical=LexicalIndex.build(corpus),
             initials=_initials(corpus),
         )
@@ -109,6 +112,7 @@ class CorpusTables:
         words = {"vocabulary": sorted(self.vocabulary), "idf": self.idf,
                  "numbers": sorted(self.numbers), "lower_case": sorted(self.lower_case),
                  "headers": {slug: sorted(ws) for slug, ws in self.headers.items()},
+                 "descriptions": {slug: sorted(ws) for slug, ws in self.descriptions.items()},
                  "ids": self.lexical.ids, "slugs": list(self.lexical.slug_numbers),
                  "initials": self.initials}
         (folder / "words.json").write_text(json.dumps(words))
@@ -128,6 +132,7 @@ class CorpusTables:
                    idf=words["idf"], numbers=set(words["numbers"]),
                    lower_case=set(words["lower_case"]),
                    headers={slug: set(ws) for slug, ws in words["headers"].items()},
+                   descriptions={slug: set(ws) for slug, ws in words["descriptions"].items()},
                    lexical=LexicalIndex(words["ids"], words["slugs"], documents, bm25),
                    initials=words["initials"])
 

@@ -7,7 +7,13 @@ import shutil
 import pytest
 from conftest import CORPUS, RELEASE
 
-from assistant.corpus import CorpusError, load_corpus, release_headers, split_sentences
+from assistant.corpus import (
+    CorpusError,
+    load_corpus,
+    release_descriptions,
+    release_headers,
+    split_sentences,
+)
 from assistant.retrieval import compared_releases, named_releases
 
 
@@ -199,6 +205,49 @@ def test_a_question_naming_a_meeting_by_date_or_place_searches_that_release(tmp_
     # A date names a meeting more surely than a place the question gets wrong.
     assert named_releases("Why was the April 2031 meeting held in Riga?", headers) == ["spring"]
     assert named_releases("What did ministers say about quotas?", headers) is None
+
+
+def test_a_long_first_line_of_a_plain_text_release_is_its_citable_title(tmp_path):
+    title = ("Agriculture and Fisheries Council, Valletta, 3-4 April 2031: ministers agree "
+             "the herring quota and discuss the future of small coastal fleets")
+    (tmp_path / "r.txt").write_text(
+        f"Press release\n\n{title}\n\nValletta, 4 April 2031. Ministers met on Friday.\n\n"
+        "Coastal fleets\n\nMinisters discussed small coastal fleets.\n")
+    corpus = load_corpus(tmp_path)
+    document, head = corpus.documents[0], corpus.passages[0]
+    assert document.title == title
+    assert head.id == "r#head" and head.sentence_text(head.sentences[0]) == title
+    # The short line further down is a section heading, not the title.
+    assert next(p for p in corpus.passages if "coastal fleets." in p.text).section \
+        == "Coastal fleets"
+    assert {"valletta", "april", "2031"} <= release_headers(corpus)["r"]
+
+
+def test_the_words_describing_a_meeting_pick_among_releases_of_the_same_month(tmp_path):
+    (tmp_path / "fish.md").write_text(
+        "# Council meets, Valletta, 3 April 2031\n\n"
+        "Valletta, 3 April 2031. Fisheries ministers met on Friday.\n\n"
+        "Ministers talked about quotas.\n")
+    (tmp_path / "money.md").write_text(
+        "# Council meets, Valletta, 17 April 2031\n\n"
+        "Valletta, 17 April 2031. Finance ministers met on Tuesday.\n\n"
+        "Ministers talked about budgets.\n")
+    (tmp_path / "autumn.md").write_text(
+        "# Council meets, Riga, 9 October 2031\n\nFinance ministers met in Riga.\n")
+    corpus = load_corpus(tmp_path)
+    headers = release_headers(corpus)
+    descriptions = release_descriptions(corpus, headers)
+    # The lead sentence says who met: the month names two releases, "finance" one.
+    assert named_releases("What did the April finance ministers' meeting decide?",
+                          headers, descriptions) == ["money"]
+    assert named_releases("What did the April meeting decide?", headers,
+                          descriptions) == ["fish", "money"]
+    # Without a date or place, the description alone names the releases it fits.
+    assert named_releases("What did the finance ministers say?", headers,
+                          descriptions) == ["autumn", "money"]
+    # Two meetings described: a comparison, answered from each, names no one release.
+    assert named_releases("What did the fisheries ministers and the finance ministers "
+                          "each decide?", headers, descriptions) is None
 
 
 def test_a_date_without_month_weekday_or_number_names_no_meeting(tmp_path):
