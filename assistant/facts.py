@@ -92,7 +92,9 @@ _CURRENCIES = {**dict.fromkeys(["€", "eur", "euro", "euros"], "eur"),
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October"
           r"|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?)")
-_NUMBER = r"\d(?:[\d,.]*\d)?"
+# Thousands may be grouped by spaces, as EU texts write them ("EUR 10 000").
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]*\d)"
+_NUMBER = rf"(?:{_SPACED}|\d(?:[\d,.]*\d)?)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 
 
@@ -104,7 +106,7 @@ def _any_word(names) -> str:
 
 # Digits, with an ordinal's ending ("24th"), or a number word.
 _NUMBER_TOKEN = re.compile(
-    r"\b(?P<digits>\d[\d,.]*)(?:st|nd|rd|th)?\b|" + _any_word(NUMBER_WORDS)
+    rf"\b(?P<digits>{_SPACED}|\d[\d,.]*)(?:st|nd|rd|th)?\b|" + _any_word(NUMBER_WORDS)
 )
 
 
@@ -127,7 +129,7 @@ def _number_key(match: re.Match) -> str:
 
 def _plain_number(match: re.Match) -> str:
     digits = match.group("digits")
-    return digits.rstrip(".,").replace(",", "") if digits else match.group(0).lower()
+    return re.sub(r"[,\s]", "", digits.rstrip(".,")) if digits else match.group(0).lower()
 
 
 def _name_key(match: re.Match) -> str | None:
@@ -165,7 +167,7 @@ FACT_TYPES: list[FactType] = [
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",
         re.I), label="MONEY"),
     FactType("percentage", re.compile(rf"\b({_NUMBER})\s?(?:%|per ?cent\b)", re.I),
-             key=lambda m: m.group(1).replace(",", "") + "%", label="PERCENT"),
+             key=lambda m: re.sub(r"[,\s]", "", m.group(1)) + "%", label="PERCENT"),
     # Shares written in words ("one in six", "two out of three"), which answer "what
     # share" as a percentage does.
     FactType("ratio", re.compile(

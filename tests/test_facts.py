@@ -38,6 +38,16 @@ def test_facts_of_a_kind_are_found_whole(text, kind, expected):
     assert expected in [f.text for f in facts_of(kind, text)]
 
 
+def test_thousands_grouped_by_spaces_are_one_number():
+    # EU texts write "EUR 10 000": the same number as "10,000", not a 10 and a 000.
+    assert facts.numbers("a payment of EUR 10 000 per person") == {"10000"}
+    assert fact_key("24\u00a0000") == fact_key("24,000") == "24000"
+    assert [f.text for f in facts_of("amount", "It costs EUR 10 000 a year.")] == ["EUR 10 000"]
+    # A year beside a number, or two small numbers, stay apart.
+    assert facts.numbers("In 2025 100 people applied, between 15 and 24 a day.") \
+        == {"2025", "100", "15", "24"}
+
+
 def test_a_date_range_is_new_to_a_question_that_names_only_its_month():
     sentence = "Ministers will meet again on 26-27 June 2031."
     assert new_facts("date", sentence, "When will they meet, according to the June meeting?")
