@@ -192,7 +192,7 @@ def named_releases(question: str, headers: dict[str, set[str]],
     facts = find_facts(question)
 
     def asked(labels):
-        return {w for f in facts if f.label in labels and _names_meeting(f)
+        return {w for f in facts if f.label in labels and _names_meeting(f, question)
                 for w in words(f.text) if w not in STOPWORDS}
 
     tries = [w for w in (asked(_DATE_LABELS | _PLACE_LABELS), asked(_DATE_LABELS),
@@ -232,9 +232,8 @@ def _described(question: str, pool: list[str], descriptions: dict[str, set[str]]
 
 # Nouns a question calls a meeting by; the words right before one describe it.
 _MEETING_NOUNS = frozenset(
-    "meeting meetings council councils session sessions release ministers gathering"
-    " conference".split())
-_DESCRIBING = frozenset(("NOUN", "PROPN", "ADJ"))
+    "meeting meetings council councils session sessions release ministers gathering".split())
+_DESCRIBING = frozenset(("NOUN", "PROPN", "ADJ", "NUM"))
 
 
 def meeting_descriptions(question: str) -> list[set[str]]:
@@ -259,11 +258,28 @@ def meeting_descriptions(question: str) -> list[set[str]]:
     return groups
 
 
-def _names_meeting(fact) -> bool:
+def _names_meeting(fact, question: str) -> bool:
     """Whether a date or place could name a meeting: a place, or a date with a month,
-    a weekday or a number ("the March 2031 Council"), not "each year" or "last week"."""
-    return fact.label not in _DATE_LABELS or any(
-        w in MONTHS or w in WEEKDAYS or any(c.isdigit() for c in w) for w in words(fact.text))
+    a weekday or a day ("the March 2031 Council"), not "each year" or "last week"; not
+    a period or deadline ("for 2031", "by the end of May", "since June"); a bare year
+    only as a word describing the meeting ("the 2031 Council")."""
+    if fact.label not in _DATE_LABELS:
+        return True
+    said = words(fact.text)
+    if _PERIOD.search(question[:fact.start]):
+        return False
+    if not any(w in MONTHS or w in WEEKDAYS for w in said) and not any(
+            w.isdigit() and len(w) <= 2 for w in said):  # a year alone, or no date at all
+        years = {w for w in said if w.isdigit()}
+        return bool(years) and any(years <= group for group in meeting_descriptions(question))
+    return True
+
+
+# A date after these words is a period or a deadline, not when a meeting was.
+_PERIOD = re.compile(
+    r"\b(?:for|by|until|till|since|before|after|from|through|throughout|during|within)"
+    r"(?:\s+the)?(?:\s+(?:end|beginning|start|middle|course)\s+of)?(?:\s+the)?\s*$",
+    re.IGNORECASE)
 
 
 # Words a question names a meeting with beside its date and place ("the March Council").
@@ -275,7 +291,7 @@ def without_naming(question: str) -> str:
     at the March 2031 Council?" -> "Who is quoted on returns at the?"): they pick the
     release, and would otherwise make its title the sentence that matches best."""
     naming = [f for f in find_facts(question)
-              if f.label in _DATE_LABELS | _PLACE_LABELS and _names_meeting(f)]
+              if f.label in _DATE_LABELS | _PLACE_LABELS and _names_meeting(f, question)]
     for fact in reversed(naming):
         question = question[:fact.start] + question[fact.end:]
     return " ".join(w for w in question.split() if w.lower().strip("?.,!") not in MEETING_WORDS)

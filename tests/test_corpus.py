@@ -261,6 +261,20 @@ def test_a_date_without_month_weekday_or_number_names_no_meeting(tmp_path):
     assert named_releases("What was agreed in December 2031?", headers) == ["winter"]
 
 
+def test_a_period_deadline_or_bare_year_names_no_meeting(tmp_path):
+    _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
+    _meeting(tmp_path, "winter", "Riga", "11 December 2032")
+    headers = release_headers(load_corpus(tmp_path))
+    # What a date is for ("the budget for 2032", "by the end of April 2031") is not
+    # when a meeting was: the answer may stand in any release.
+    assert named_releases("What budget was announced for 2032?", headers) is None
+    assert named_releases("How much had been spent by the end of April 2031?", headers) is None
+    assert named_releases("How many boats were scrapped in 2031?", headers) is None
+    # A year describing the meeting, or a month, still names it.
+    assert named_releases("What did ministers decide at the 2031 meeting?", headers) == ["spring"]
+    assert named_releases("What was agreed in April 2031?", headers) == ["spring"]
+
+
 def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
     _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
     _meeting(tmp_path, "autumn", "Riga", "9 October 2031")
