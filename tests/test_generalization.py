@@ -40,6 +40,7 @@ def test_the_test_split_is_unchanged(key):
     ("questions-test.jsonl", "corpus", 60),
     ("dev2/questions-dev2.jsonl", "dev2/corpus", 120),
     ("dev3/questions-dev3.jsonl", "dev3/corpus", 120),
+    ("dev4/questions-dev4.jsonl", "dev4/corpus", 150),
     ("test3/questions-test3.jsonl", "test3/corpus", 60),
 ])
 def test_each_set_is_a_valid_question_set_for_its_corpus(questions, corpus, size):
