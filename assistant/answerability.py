@@ -254,9 +254,14 @@ class Assessor:
                 text = sp.passage.sentence_text(span)
                 if span == attribution:  # who said it matches as well as what was said
                     score = max(score, quote)
+                held = sum(self.holds(k, text, asked) for k in kinds)
+                # A title line only says which meeting it was: it answers a question
+                # asking for a kind of fact (a person, a sum) only by holding one.
+                if kinds and not held and sp.passage.id.endswith("#head"):
+                    continue
                 # Each kind asked that it gives ("where and when": both in a dateline).
                 if score >= COMPLEMENT_RATIO * top:
-                    score += self.model.kind_bonus * sum(self.holds(k, text, asked) for k in kinds)
+                    score += self.model.kind_bonus * held
                 scored.append((sp, span, score))
         return sorted(scored, key=lambda c: c[2], reverse=True)
 

@@ -440,9 +440,11 @@ def _asked_head(question: str):
         elif token.tag_ == "POS":
             head = None  # "the agency's budget": the owner is not what is asked
         elif head is not None and not (
-                (token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG"))
+                (token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG") and head.pos_ == "PROPN")
                 and following is not None and following.pos_ in ("NOUN", "PROPN")):
-            return head  # the phrase ends; "Schengen associated countries" goes on
+            # The phrase ends; "Schengen associated countries" goes on, but after a
+            # common noun a participle starts a clause ("the sum developing countries paid").
+            return head
         elif head is None and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
                 and not (token.tag_ in ("VBN", "VBG") and following is not None
                          and following.pos_ in ("NOUN", "PROPN")):  # "which associated states"

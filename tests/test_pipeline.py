@@ -483,3 +483,17 @@ def test_a_topic_heading_under_the_title_is_read_with_its_paragraph(tmp_path):
     quoted = [sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences]
     # The heading names the topic; the paragraph under it says what was decided.
     assert any("lowered by 9%" in q for q in quoted), quoted
+
+
+def test_a_title_line_without_the_kind_of_fact_asked_is_no_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed the herring stocks of the coastal fleet.\n\n"
+         '"The fleet can live with lower quotas, not with empty seas."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    # The title matches the words naming the meeting best, but names no person.
+    reply = bot.ask("Who is the minister quoted at the Oslo Fisheries Council of 11 March 2031?")
+    assert reply.answered and "Ingrid Haugland" in reply.text, reply.text
