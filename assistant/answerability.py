@@ -241,6 +241,7 @@ class Assessor:
         kind_bonus for each kind of fact asked for that it holds (a new date for "when")."""
         kinds = asked_kinds(question)
         asked = f"{question}\n{retrieval.query}"
+        about_meeting = _about_meeting(question)
         scored = []
         # Only a sentence that matches the question nearly as well as the best one is
         # lifted: a place in an unrelated sentence does not say where *this* happened.
@@ -250,14 +251,16 @@ class Assessor:
             attribution = _attribution(sp.passage)
             quote = max((score for span, score in sp.best_sentences if span != attribution),
                         default=0.0)
+            title = sp.passage.id.endswith("#head")
             for span, score in sp.best_sentences:
                 text = sp.passage.sentence_text(span)
                 if span == attribution:  # who said it matches as well as what was said
                     score = max(score, quote)
-                held = sum(self.holds(k, text, asked) for k in kinds)
+                held = sum(self.holds(k, text, asked) for k in kinds
+                           if not (title and k in HEADER_KINDS and not about_meeting))
                 # A title line only says which meeting it was: it answers a question
                 # asking for a kind of fact (a person, a sum) only by holding one.
-                if kinds and not held and sp.passage.id.endswith("#head"):
+                if kinds and not held and title:
                     continue
                 # Each kind asked that it gives ("where and when": both in a dateline).
                 if score >= COMPLEMENT_RATIO * top:
@@ -294,9 +297,11 @@ class Assessor:
             if not any(self.holds(wanted, c[0].passage.sentence_text(c[1]), asked)
                        for c in chosen):
                 chosen += [c for c in self._kind_nearby(
-                    wanted, asked, chosen[0], same, setting=len(kinds) > 1,
+                    wanted, asked, chosen[0], same,
+                    setting=len(kinds) > 1 and _about_meeting(question),
                     where=asked_noun(question) not in INSTANCE_NOUNS
-                    and not _FUTURE.search(question)) if c not in chosen]
+                    and not _FUTURE.search(question) and _about_meeting(question))
+                    if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
         if kind == "date" and any(_weekday(d) for d in dates):
@@ -624,6 +629,31 @@ def _attribution(passage) -> Span | None:
     if len(spans) > 1 and closes_quotation(passage.sentence_text(spans[-2])):
         return spans[-1]
     return None
+
+
+# What a question calls the meeting, or those who met, as the subject of its verb.
+_MEETING_SUBJECTS = frozenset(
+    "meeting meetings council councils session sessions ministers minister delegations"
+    " presidency states participants delegates they it we".split())
+# Where and when a release's title says: where and when its meeting took place.
+HEADER_KINDS = ("place", "date", "time")
+
+
+def _about_meeting(question: str) -> bool:
+    """Whether a where/when question asks about the meeting or what those who met did
+    ("Where did ministers agree …?", "Where was it held?"), not about something else
+    the release reports ("Where is the agency based?"): the subject between the first
+    auxiliary and the next verb names it. True when no such subject is found."""
+    tokens = [t for t in tagged(question) if not t.is_punct]
+    start = next((n for n, t in enumerate(tokens) if t.pos_ == "AUX"), None)
+    if start is None:
+        return True
+    subject = []
+    for token in tokens[start + 1:]:
+        if token.pos_ in ("VERB", "AUX"):
+            break
+        subject.append(token.lower_)
+    return not subject or any(w in _MEETING_SUBJECTS for w in subject)
 
 
 def _weekday(date: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .answerability import Assessor
+from .answerability import HEADER_KINDS, Assessor
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .chroma import IndexDamaged, IndexUnavailable, set_aside
 from .config import Settings, quiet_telemetry
@@ -37,8 +37,6 @@ from .tables import CorpusTables, fingerprint, load_tables
 from .types import Reply
 
 log = logging.getLogger(__name__)
-# What a release's title lines answer: where and when its meeting took place.
-HEADER_KINDS = ("date", "time", "place")
 
 
 @dataclass(frozen=True)

@@ -497,3 +497,23 @@ def test_a_title_line_without_the_kind_of_fact_asked_is_no_answer(tmp_path):
     # The title matches the words naming the meeting best, but names no person.
     reply = bot.ask("Who is the minister quoted at the Oslo Fisheries Council of 11 March 2031?")
     assert reply.answered and "Ingrid Haugland" in reply.text, reply.text
+
+
+def test_where_something_else_is_is_not_where_the_meeting_was(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed the work of the European Fisheries Agency, which supports "
+         "inspections in all coastal states."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    question = "Where is the European Fisheries Agency based?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    # The title's town is where the meeting was, not where the agency is.
+    assert verdict.signals["kind_missing"] == 1.0
+    quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
+    assert "Oslo" not in quoted, quoted
+    # ... while where those who met did something is where they met.
+    question = "Where did ministers discuss the work of the European Fisheries Agency?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    assert verdict.signals["kind_missing"] == 0.0
