@@ -321,12 +321,50 @@ def spelled_out_initials(text: str) -> dict[str, str]:
 
 def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
     """Abbreviations the corpus never writes, spelled out as it writes them: a user asks
-    about "the JHA Council" of a release that only says "Justice and Home Affairs"."""
+    about "the JHA Council" of a release that only says "Justice and Home Affairs", or
+    about "the ECOFIN" or "AgriFish" of one that says "Economic and Financial Affairs"
+    or "Agriculture and Fisheries"."""
     def spelled(match: re.Match) -> str:
         word = match.group(0)
-        return word if word.lower() in vocabulary else initials.get(word.lower(), word)
+        if word.lower() in vocabulary or word.lower() in STOPWORDS or word.lower() in DATE_WORDS:
+            return word
+        if word.isupper() and word.lower() in initials:
+            return initials[word.lower()]
+        return _blended(word, initials.values()) or word if len(word) >= 4 else word
 
-    return re.sub(r"\b[A-Z]{2,6}\b", spelled, text)
+    return re.sub(r"\b[A-Z][A-Za-z]{1,11}\b", spelled, text)
+
+
+_JOINING = frozenset("and of for the".split())
+
+
+def _blended(word: str, phrases) -> str | None:
+    """The capitalised words a blend of their beginnings stands for ("ECOFIN" ->
+    "Economic and Financial", "AgriFish" -> "Agriculture and Fisheries"): every word,
+    in order, gives two or more of its first letters."""
+    target = word.lower()
+
+    def splits(at: int, parts: list[str]) -> bool:
+        if not parts:
+            return at == len(target)
+        return any(target[at:at + n] == parts[0][:n] and splits(at + n, parts[1:])
+                   for n in range(2, len(parts[0]) + 1))
+
+    for phrase in phrases:
+        if phrase[:2].lower() != target[:2]:
+            continue
+        # Each run of two or more of its capitalised words, from each start.
+        named = [w.lower() for w in phrase.split() if w.lower() not in _JOINING]
+        for first in range(len(named)):
+            for last in range(first + 2, len(named) + 1):
+                if named[first][:2] == target[:2] and splits(0, named[first:last]):
+                    return " ".join(phrase.split()[_nth(phrase, first):_nth(phrase, last - 1) + 1])
+    return None
+
+
+def _nth(phrase: str, n: int) -> int:
+    """The position in phrase.split() of its n-th word that is not a joining word."""
+    return [i for i, w in enumerate(phrase.split()) if w.lower() not in _JOINING][n]
 
 
 # Nouns that name a kind of fact when a what/which question asks for them

@@ -21,7 +21,8 @@ STOPWORDS = frozenset(
     why will with would you your yours yourself yourselves s t don shall may might must
     tell say said says mention mentioned mentions according release press text document
     please anything something kind sort get got give given us let know whether right
-    ok okay exactly really actually still yes many much named called like else""".split()
+    ok okay exactly really actually still yes many much named called like else across
+    along among amongst within toward towards upon onto via beyond throughout supposed""".split()
 )
 
 def words(text: str) -> list[str]:

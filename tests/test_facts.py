@@ -190,3 +190,16 @@ def test_an_abbreviation_the_corpus_never_writes_is_spelled_out_as_it_writes_it(
     assert spell_out(question, initials, {"bff", "marine"}) == (
         "What did the Marine Stewardship Committee say to the BFF?")
     assert spell_out("Is the XYZ plan ready?", initials, set()) == "Is the XYZ plan ready?"
+
+
+def test_a_blend_of_word_beginnings_is_spelled_out_as_the_corpus_writes_it():
+    initials = spelled_out_initials(
+        "The Maritime and Fisheries Board met. The Coastal Transport Forum met in Oslo.")
+    vocabulary = {"board", "forum", "oslo", "met"}
+    # "MarFish" and "COTRA" take two or more letters from each word, in order.
+    assert spell_out("What did MarFish decide?", initials, vocabulary) == (
+        "What did Maritime and Fisheries decide?")
+    assert spell_out("Did COTRA meet?", initials, vocabulary) == "Did Coastal Transport meet?"
+    # A name that is no blend, and a word the corpus writes, stay as they are.
+    assert spell_out("Was Marseille at the Forum?", initials, vocabulary) == (
+        "Was Marseille at the Forum?")
