@@ -556,12 +556,17 @@ def _matched(candidate: Candidate) -> float:
 
 
 def _follower(best: Candidate, candidates: list[Candidate]):
-    """The sentence right after the best one when it points back to it and matches the
+    """The sentence right after the best one when the best one announces a list ("…
+    covering five member states:"), or when it points back to it and matches the
     question fairly well: it says what the best sentence announces."""
     spans = list(best[0].passage.sentences)
     index = spans.index(best[1])
     if index + 1 >= len(spans):
         return None
+    if best[0].passage.sentence_text(best[1]).rstrip().endswith(":"):
+        # A sentence announcing a list ("… in five member states:") is read with it.
+        return next((c for c in candidates if c[0].passage.id == best[0].passage.id
+                     and c[1] == spans[index + 1]), (best[0], spans[index + 1], 0.0))
     if not POINTS_BACK.search(best[0].passage.sentence_text(spans[index + 1])):
         return None
     # It is read with the sentence it points back to, as a reader reads it: its match

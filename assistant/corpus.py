@@ -16,7 +16,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v5"
+SPLITTER_VERSION = "paragraphs-v6"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
@@ -291,9 +291,18 @@ def split_passages(document: Document) -> list[Passage]:
             section = paragraph.lstrip("#").strip()
             continue
         sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(paragraph))
+        # A list stays with the sentence that announces it ("… covering five states:").
+        if previous and previous.text.rstrip().endswith(":") and _LIST_ITEM.match(paragraph) \
+                and previous.id != f"{document.slug}#head":
+            passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
+                                    end, previous.section, (*previous.sentences, *sentences))
+            continue
         body_count = len(passages) - (1 if header else 0)
         passages.append(_passage(document, f"p{body_count + 1}", start, end, section, sentences))
     return passages
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 
 
 def _has_paragraph(document: Document) -> bool:

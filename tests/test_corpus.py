@@ -178,6 +178,19 @@ def test_an_attribution_line_stays_with_the_quotation_it_attributes(tmp_path):
     assert next(p for p in corpus.passages if "2033" in p.text).section == "Next steps"
 
 
+def test_a_list_stays_in_the_passage_of_the_sentence_that_announces_it(tmp_path):
+    (tmp_path / "r.md").write_text(
+        "# Ministers meet in Tallinn\n\nMinisters agreed on three priorities:\n\n"
+        "- herring quotas;\n- eel stocks;\n- coastal fleets.\n\n"
+        "Ministers also discussed ports.\n\n- an item no sentence announces.\n")
+    corpus = load_corpus(tmp_path)
+    announced = next(p for p in corpus.passages if "three priorities" in p.text)
+    assert announced.text.endswith("- coastal fleets.")
+    assert announced.sentence_text(announced.sentences[-1]).startswith("- herring quotas;")
+    # A list after a sentence that does not announce it is a passage of its own.
+    assert any(p.text == "- an item no sentence announces." for p in corpus.passages)
+
+
 def test_a_heading_after_a_quotation_attributed_on_its_next_line_starts_a_section(tmp_path):
     (tmp_path / "r.md").write_text(
         "Ministers meet in Tallinn\n\nMinisters discussed border rules.\n\n"

@@ -517,3 +517,16 @@ def test_where_something_else_is_is_not_where_the_meeting_was(tmp_path):
     question = "Where did ministers discuss the work of the European Fisheries Agency?"
     verdict = bot.assessor.assess(question, bot.retrieve(question, []))
     assert verdict.signals["kind_missing"] == 0.0
+
+
+def test_which_things_are_answered_by_the_list_a_sentence_announces(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Inspectors reviewed the eel fisheries of four member states, in protocol order:"
+         "\n\n- Denmark;\n- Estonia;\n- Latvia;\n- Poland.\n\n"
+         "Ministers also discussed herring quotas."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    reply = bot.ask("Which member states had their eel fisheries reviewed by inspectors?")
+    assert reply.answered and "Estonia" in reply.text and "Poland" in reply.text, reply.text
