@@ -425,8 +425,10 @@ class Assessor:
             sp.passage.id.endswith("#head") for sp, _, _ in chosen) else set()
         unseen = [w for w in query_words
                   if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
-        unknown = self._unknown_names(question, " ".join(
-            sp.passage.sentence_text(span) for sp, span, _ in chosen))
+        quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
+        unknown = self._unknown_names(question, quoted)
+        other_years = _other_years(question, quoted, " ".join(
+            sp.passage.doc_title for sp, _, _ in chosen))
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -437,7 +439,8 @@ class Assessor:
             "sentence_coverage": share(query_stems & sentence_stems),
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
-            "unknown_name": float(bool(unknown)),
+            # A name the corpus never writes, or a year the evidence is not about.
+            "unknown_name": float(bool(unknown or other_years)),
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
@@ -449,6 +452,10 @@ class Assessor:
         reasons = []
         if unknown:
             reasons.append(f"It never mentions {', '.join(unknown)}")
+        if other_years:
+            asked_years, stated = other_years
+            reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
+                           f"not {', '.join(asked_years)}")
         if not holds_kind:
             reasons.append(f"None of its passages gives {KIND_NOUNS[missing[0]]}")
         if unseen:
@@ -659,6 +666,22 @@ def _about_meeting(question: str) -> bool:
             break
         subject.append(token.lower_)
     return not subject or any(w in _MEETING_SUBJECTS for w in subject)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _other_years(question: str, quoted: str, titles: str):
+    """(years asked, years stated) when the question asks about a year that the quoted
+    sentences and their releases' titles never name while they name another: figures
+    for 2025 do not answer "how many … in 2024?". None for a yes/no question, where a
+    year stated otherwise is a premise to correct."""
+    if is_yes_no(question):
+        return None
+    asked = sorted({y for y in _YEAR.findall(question)})
+    missing = [y for y in asked if y not in quoted and y not in titles]
+    stated = sorted(set(_YEAR.findall(quoted)) - set(asked))
+    return (missing, stated) if missing and stated else None
 
 
 def _weekday(date: str) -> bool:

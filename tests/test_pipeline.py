@@ -530,3 +530,20 @@ def test_which_things_are_answered_by_the_list_a_sentence_announces(tmp_path):
     )
     reply = bot.ask("Which member states had their eel fisheries reviewed by inspectors?")
     assert reply.answered and "Estonia" in reply.text and "Poland" in reply.text, reply.text
+
+
+def test_figures_for_another_year_do_not_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Customs authorities seized 400 tonnes of cocaine in EU ports in 2030."),
+        ("summer", "Riga", "5 June 2031", "The eel plan was first discussed in 2029."),
+    )
+    reply = bot.ask("How many tonnes of cocaine were seized in EU ports in 2029?")
+    assert not reply.answered, reply.text
+    assert "2030" in reply.text and "2029" in reply.text, reply.text  # says why
+    reply = bot.ask("How many tonnes of cocaine were seized in EU ports in 2030?")
+    assert reply.answered and "400 tonnes" in reply.text, reply.text
+    # A yes/no question with the wrong year is answered: the release corrects it.
+    reply = bot.ask("Were 400 tonnes of cocaine seized in EU ports in 2029?")
+    assert reply.answered and "2030" in reply.text, reply.text
