@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .corpus import closes_quotation
+from .corpus import DATELINE_WORDS, closes_quotation
 from .facts import (
     KIND_LABELS,
     KIND_NAMES,
@@ -174,6 +174,26 @@ class Assessor:
             place in text and place.lower() not in asked.lower() for place in self._places
         )
 
+    def gives(self, kind: str, passage, span: Span, asked: str, about_meeting: bool) -> bool:
+        """Whether a sentence holds a fact of the kind asked for; the title lines' and
+        the lead sentence's place and date are the meeting's, and answer only a question
+        about the meeting (about_meeting, from _about_meeting)."""
+        if kind in HEADER_KINDS and not about_meeting and self._header_line(passage, span):
+            return False
+        return self.holds(kind, passage.sentence_text(span), asked)
+
+    def _header_line(self, passage, span: Span) -> bool:
+        """A title line, or the lead sentence (which says who met where and when), with
+        the dateline before it when that is a sentence of its own."""
+        if passage.id.endswith("#head"):
+            return True
+        first = self._first_paragraph(passage.doc_slug)
+        if first is None or first.id != passage.id:
+            return False
+        opening = first.sentences[:2] if len(words(first.sentence_text(first.sentences[0]))) \
+            <= DATELINE_WORDS else first.sentences[:1]
+        return span in opening
+
     def _gives(self, kind: str, fact, text: str, asked: str) -> bool:
         """Whether a fact the entity model found answers the kind asked for:
         - a one-word fact the corpus also writes in lower case ("May", "Nine") is a
@@ -256,8 +276,7 @@ class Assessor:
                 text = sp.passage.sentence_text(span)
                 if span == attribution:  # who said it matches as well as what was said
                     score = max(score, quote)
-                held = sum(self.holds(k, text, asked) for k in kinds
-                           if not (title and k in HEADER_KINDS and not about_meeting))
+                held = sum(self.gives(k, sp.passage, span, asked, about_meeting) for k in kinds)
                 # A title line only says which meeting it was: it answers a question
                 # asking for a kind of fact (a person, a sum) only by holding one.
                 if kinds and not held and title:
@@ -276,13 +295,14 @@ class Assessor:
         kinds = asked_kinds(question)
         kind = kinds[0] if kinds else ""
         asked = f"{question}\n{retrieval.query}"
+        about_meeting = _about_meeting(question)
 
         def may_join(cand: Candidate) -> bool:
             # A release's title lines only say which meeting it was: they join an
             # answer when they hold the date or place asked for, not for its words.
             sp, span, _ = cand
             return not sp.passage.id.endswith("#head") or any(
-                self.holds(k, sp.passage.sentence_text(span), asked) for k in kinds)
+                self.gives(k, sp.passage, span, asked, about_meeting) for k in kinds)
 
         best_slug = candidates[0][0].passage.doc_slug
         same = [candidates[0]] + [
@@ -294,13 +314,12 @@ class Assessor:
             # with the paragraph it heads, which says what was decided.
             chosen += [c for c in self._headed(chosen[0], candidates) if c not in chosen]
         for wanted in kinds:
-            if not any(self.holds(wanted, c[0].passage.sentence_text(c[1]), asked)
+            if not any(self.gives(wanted, c[0].passage, c[1], asked, about_meeting)
                        for c in chosen):
                 chosen += [c for c in self._kind_nearby(
                     wanted, asked, chosen[0], same,
-                    setting=len(kinds) > 1 and _about_meeting(question),
-                    where=asked_noun(question) not in INSTANCE_NOUNS
-                    and not _FUTURE.search(question) and _about_meeting(question))
+                    setting=len(kinds) > 1 and about_meeting,
+                    where=asked_noun(question) not in INSTANCE_NOUNS and about_meeting)
                     if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
@@ -397,7 +416,8 @@ class Assessor:
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
         missing = [k for k in kinds if not any(
-            self.holds(k, sp.passage.sentence_text(span), asked) for sp, span, _ in chosen)]
+            self.gives(k, sp.passage, span, asked, _about_meeting(question))
+            for sp, span, _ in chosen)]
         if kinds in ([], ["name"]) and asks_for_several(question) \
                 and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
                 _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
@@ -654,8 +674,11 @@ HEADER_KINDS = ("place", "date", "time")
 def _about_meeting(question: str) -> bool:
     """Whether a where/when question asks about the meeting or what those who met did
     ("Where did ministers agree …?", "Where was it held?"), not about something else
-    the release reports ("Where is the agency based?"): the subject between the first
-    auxiliary and the next verb names it. True when no such subject is found."""
+    the release reports ("Where is the agency based?") or what is still to come ("the
+    next meeting"): the subject between the first auxiliary and the next verb names
+    it. True when no such subject is found."""
+    if _FUTURE.search(question):  # "the next meeting", "where will it be held"
+        return False
     tokens = [t for t in tagged(question) if not t.is_punct]
     start = next((n for n, t in enumerate(tokens) if t.pos_ == "AUX"), None)
     if start is None:

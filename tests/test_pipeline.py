@@ -547,3 +547,22 @@ def test_figures_for_another_year_do_not_answer(tmp_path):
     # A yes/no question with the wrong year is answered: the release corrects it.
     reply = bot.ask("Were 400 tonnes of cocaine seized in EU ports in 2029?")
     assert reply.answered and "2030" in reply.text, reply.text
+
+
+def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spring.txt").write_text(
+        "Fisheries Council, Bergen, 11 March 2031: ministers agree on eel recovery\n\n"
+        "Bergen, 11 March 2031. Fisheries ministers met on Tuesday and agreed on a "
+        "recovery plan for eels.\n\nThe plan closes eel fisheries in winter.\n")
+    (folder / "summer.txt").write_text(
+        "Fisheries Council, Riga, 5 June 2031: ministers discuss herring\n\n"
+        "Riga, 5 June 2031. Ministers discussed herring quotas.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    question = "When is the next Fisheries Council on eel recovery?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    # The title, the dateline and the lead date this meeting, not the next one.
+    assert verdict.signals["kind_missing"] == 1.0
+    reply = bot.ask("When did fisheries ministers agree on eel recovery?")
+    assert reply.answered and "11 March 2031" in reply.text, reply.text
