@@ -175,18 +175,19 @@ class Assessor:
         )
 
     def gives(self, kind: str, passage, span: Span, asked: str, about_meeting: bool) -> bool:
-        """Whether a sentence holds a fact of the kind asked for; the title lines' and
-        the lead sentence's place and date are the meeting's, and answer only a question
-        about the meeting (about_meeting, from _about_meeting)."""
-        if kind in HEADER_KINDS and not about_meeting and self._header_line(passage, span):
+        """Whether a sentence holds a fact of the kind asked for. The title lines' place
+        and date are the meeting's: they answer only a question about the meeting
+        (about_meeting, from _about_meeting); nor does the lead sentence's (who met
+        where and when) answer one about what is still to come."""
+        if kind in HEADER_KINDS and (
+                not about_meeting and passage.id.endswith("#head")
+                or _FUTURE.search(asked.split("\n")[0]) and self._lead_line(passage, span)):
             return False
         return self.holds(kind, passage.sentence_text(span), asked)
 
-    def _header_line(self, passage, span: Span) -> bool:
-        """A title line, or the lead sentence (which says who met where and when), with
-        the dateline before it when that is a sentence of its own."""
-        if passage.id.endswith("#head"):
-            return True
+    def _lead_line(self, passage, span: Span) -> bool:
+        """The lead sentence (which says who met where and when), with the dateline
+        before it when that is a sentence of its own."""
         first = self._first_paragraph(passage.doc_slug)
         if first is None or first.id != passage.id:
             return False
