@@ -183,6 +183,8 @@ class Assessor:
                 not about_meeting and passage.id.endswith("#head")
                 or _FUTURE.search(asked.split("\n")[0]) and self._lead_line(passage, span)):
             return False
+        if kind in ("person", "human") and passage.id.endswith("#head"):
+            return False  # the body it names is the meeting itself
         return self.holds(kind, passage.sentence_text(span), asked)
 
     def _lead_line(self, passage, span: Span) -> bool:
@@ -356,6 +358,8 @@ class Assessor:
                 chosen.append(cand)
                 quoted.add(said(cand))
         chosen += _quoted_by(chosen, candidates)
+        if {"person", "human"} & set(kinds):  # "Who said …?": who said what was chosen
+            chosen += _attributing(chosen, candidates)
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 
@@ -642,6 +646,19 @@ def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Can
             if key not in have:
                 have.add(key)
                 added.append(scored.get(key, (sp, quote, 0.0)))
+    return added
+
+
+def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """The attribution line of each chosen sentence's quotation, when not chosen."""
+    scored = {(c[0].passage.id, c[1]): c for c in candidates}
+    have = {(c[0].passage.id, c[1]) for c in chosen}
+    added = []
+    for sp, span, _ in chosen:
+        line = _attribution(sp.passage)
+        if line is not None and (sp.passage.id, line) not in have:
+            have.add((sp.passage.id, line))
+            added.append(scored.get((sp.passage.id, line), (sp, line, 0.0)))
     return added
 
 

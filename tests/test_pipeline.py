@@ -566,3 +566,23 @@ def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0
     reply = bot.ask("When did fisheries ministers agree on eel recovery?")
     assert reply.answered and "11 March 2031" in reply.text, reply.text
+
+
+def test_who_said_a_quotation_is_answered_with_its_attribution_line(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         '"Herring is a shared resource for all Nordic coastal communities. Quotas must '
+         'follow the science. The Norwegian Presidency will keep the talks going."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    question = "Who called herring a shared resource for all Nordic coastal communities?"
+    retrieval = bot.retrieve(question, [])
+    quote = next(sp for sp in retrieval.passages if "shared resource" in sp.passage.text)
+    first, _, third, attribution = quote.passage.sentences
+    # The quotation's sentences chosen, the attribution line not among the candidates
+    # ("Norwegian" gives a name of the kind asked, but not who spoke).
+    chosen = bot.assessor.choose(question, retrieval, [(quote, first, 0.8), (quote, third, 0.5)])
+    assert (quote.passage.id, attribution) in {(sp.passage.id, span) for sp, span, _ in chosen}
