@@ -216,8 +216,8 @@ class Assessor:
         return " " in fact.text or fact.text.lower() not in self._lower_case
 
     def _counts(self, fact, text: str, asked: str) -> bool:
-        """Whether a number in text counts what "how many" asks about: one of the three
-        words after it is a counted word or close to one in meaning."""
+        """Whether a number in text counts what "how many" asks about: a word of the
+        noun phrase after it is a counted word or close to one in meaning."""
         counted = re.search(r"\bhow many((?:\s+[\w'-]+){1,3})", asked, re.IGNORECASE)
         if not counted:  # "what number …?": any number answers
             return True
@@ -229,7 +229,7 @@ class Assessor:
         wanted = [w for w in wanted if stem(w) in self._corpus_stems]
         if not wanted:
             return True
-        following = content_words(" ".join(words(text[fact.end:])[:3]))
+        following = content_words(_counted_phrase(text, fact.end))
         if not following:
             return False
         if {stem(w) for w in wanted} & {stem(w) for w in following}:
@@ -647,6 +647,23 @@ def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Can
                 have.add(key)
                 added.append(scored.get(key, (sp, quote, 0.0)))
     return added
+
+
+_COUNTED_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "CCONJ"))
+COUNTED_WORDS = 6  # the longest noun phrase read after a number
+
+
+def _counted_phrase(text: str, end: int) -> str:
+    """The noun phrase after a number ending at end: what it counts ("300 concerted
+    and joint *inspections*", "nine member *states*"), up to COUNTED_WORDS words."""
+    phrase = []
+    for token in tagged(text):
+        if token.idx < end:
+            continue
+        if token.pos_ not in _COUNTED_POS or len(phrase) == COUNTED_WORDS:
+            break
+        phrase.append(token.text)
+    return " ".join(phrase)
 
 
 def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -376,13 +376,16 @@ def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
         tmp_path,
         ("spring", "Oslo", "11 March 2031",
          "An outbreak of fish disease has affected 340 fish farms since last summer. "
-         "Inspectors have reported 12 incidents of illegal discards since January."),
+         "Inspectors have reported 12 incidents of illegal discards since January. "
+         "Coastguards have run 85 unannounced and joint patrols in the fishing zone."),
         ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
     )
     for question, counted in (
             ("How many inspectors were sent to the fish farms hit by the disease?", False),
             ("How many fish farms has the outbreak of fish disease affected?", True),
             ("How many times have inspectors reported illegal discards?", True),
+            # What a number counts is the noun phrase after it, however long.
+            ("How many patrols have coastguards run in the fishing zone?", True),
             # A counted word no release uses is the asker's own word for what it counts.
             ("How many hatcheries has the outbreak of fish disease affected?", True)):
         verdict = bot.assessor.assess(question, bot.retrieve(question, []))
