@@ -229,7 +229,7 @@ class Assessor:
         wanted = [w for w in wanted if stem(w) in self._corpus_stems]
         if not wanted:
             return True
-        following = content_words(_counted_phrase(text, fact.end))
+        following = content_words(_counted_phrase(text, fact))
         if not following:
             return False
         if {stem(w) for w in wanted} & {stem(w) for w in following}:
@@ -653,16 +653,22 @@ _COUNTED_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "CCONJ"))
 COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 
-def _counted_phrase(text: str, end: int) -> str:
-    """The noun phrase after a number ending at end: what it counts ("300 concerted
-    and joint *inspections*", "nine member *states*"), up to COUNTED_WORDS words."""
-    phrase = []
+def _counted_phrase(text: str, fact) -> str:
+    """The noun phrase of a number: what it counts ("300 concerted and joint
+    *inspections*", "more than 340 cattle *holdings*", "400 *tonnes of cocaine*"): the
+    nouns within the fact and up to COUNTED_WORDS words after it."""
+    phrase, after = [], 0
     for token in tagged(text):
-        if token.idx < end:
+        if token.idx < fact.start:
             continue
-        if token.pos_ not in _COUNTED_POS or len(phrase) == COUNTED_WORDS:
+        if token.idx < fact.end:  # "400 tonnes": the model's quantity holds its unit
+            if token.pos_ in ("NOUN", "PROPN") and not token.like_num:
+                phrase.append(token.text)
+            continue
+        if not (token.pos_ in _COUNTED_POS or token.lower_ == "of") or after == COUNTED_WORDS:
             break
         phrase.append(token.text)
+        after += 1
     return " ".join(phrase)
 
 
