@@ -201,8 +201,9 @@ class Assessor:
         """Whether a fact the entity model found answers the kind asked for:
         - a one-word fact the corpus also writes in lower case ("May", "Nine") is a
           common word, unless it counts what is asked;
-        - a place whose words the corpus all writes in lower case ("Member States")
-          is a capitalised common phrase, not a place;
+        - a place whose words the corpus all writes in lower case ("Member States"),
+          or that is a piece of a longer name ("EU Member *States*", "Asylum and
+          *Migration* Pact"), is a misread, not a place;
         - a release names a person in full: a one-word "person" is a misread ("Schengen");
         - a number answers "how many X" only when it counts X ("nine member states"
           answers "how many countries", not "how many ministers")."""
@@ -212,7 +213,8 @@ class Assessor:
         if fact.label == "PERSON" and len(named) < 2:
             return False
         if fact.label in PLACE_LABELS:
-            return any(w not in self._lower_case for w in named)
+            return any(w not in self._lower_case for w in named) \
+                and not _inside_name(text, fact.start, fact.end)
         return " " in fact.text or fact.text.lower() not in self._lower_case
 
     def _counts(self, fact, text: str, asked: str) -> bool:
@@ -670,6 +672,13 @@ def _counted_phrase(text: str, fact) -> str:
         phrase.append(token.text)
         after += 1
     return " ".join(phrase)
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands between other capitalised words of one name."""
+    before = re.search(r"([A-Z][\w'-]*)\s+$", text[:start])
+    after = re.match(r"\s+([A-Z][\w'-]*)", text[end:])
+    return any(m and m.group(1).lower() not in STOPWORDS for m in (before, after))
 
 
 def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
