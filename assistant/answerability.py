@@ -96,6 +96,7 @@ _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IG
 _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
+_WEEKDAY_ASKED = re.compile(r"\b(day of the week|week ?day)\b", re.IGNORECASE)
 # A question about what is still to come: where the meeting was does not answer it.
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
@@ -168,7 +169,10 @@ class Assessor:
             return False
         if kind == "quote":
             return bool(_REPORTED.search(text))
-        if any(self._gives(kind, f, text, asked) for f in new_facts(kind, text, asked)):
+        facts = new_facts(kind, text, asked)
+        if kind == "date" and _WEEKDAY_ASKED.search(asked):  # "what day of the week …?"
+            facts = [f for f in facts if any(w in WEEKDAYS for w in words(f.text))]
+        if any(self._gives(kind, f, text, asked) for f in facts):
             return True
         return kind in ("place", "name") and any(
             place in text and place.lower() not in asked.lower() for place in self._places
@@ -314,6 +318,7 @@ class Assessor:
             c for c in candidates[1:] if c[0].passage.doc_slug == best_slug and may_join(c)
         ]
         chosen = _complete(same, query_stems, limit)
+        chosen += [c for c in _dated(chosen, candidates) if c not in chosen]
         if _topic_heading(chosen[0]) and not may_join(chosen[0]):
             # A topic heading ("Baltic cod") closing a release's opening lines is read
             # with the paragraph it heads, which says what was decided.
@@ -679,6 +684,19 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     before = re.search(r"([A-Z][\w'-]*)\s+$", text[:start])
     after = re.match(r"\s+([A-Z][\w'-]*)", text[end:])
     return any(m and m.group(1).lower() not in STOPWORDS for m in (before, after))
+
+
+def _dated(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """The sentence after each chosen dateline written as a sentence of its own
+    ("Brussels, 18 November 2026."): the lead it dates, which says what happened."""
+    scored = {(c[0].passage.id, c[1]): c for c in candidates}
+    added = []
+    for sp, span, _ in chosen:
+        spans = list(sp.passage.sentences)
+        if len(spans) > 1 and span == spans[0] \
+                and len(words(sp.passage.sentence_text(span))) <= DATELINE_WORDS:
+            added.append(scored.get((sp.passage.id, spans[1]), (sp, spans[1], 0.0)))
+    return added
 
 
 def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -370,7 +370,7 @@ def _nth(phrase: str, n: int) -> int:
 # Nouns that name a kind of fact when a what/which question asks for them
 # ("What was the fund's yearly *budget*?", "Which *minister* …?").
 KIND_OF_NOUN = {
-    **dict.fromkeys("date dates day days year month deadline".split(), "date"),
+    **dict.fromkeys("date dates day days week weekday year month deadline".split(), "date"),
     **dict.fromkeys("time hour".split(), "time"),
     **dict.fromkeys("budget budgets amount amounts cost costs funding sum price".split(),
                     "amount"),
@@ -390,7 +390,8 @@ KIND_OF_NOUN = {
 # Of those, the nouns that name nothing but the kind ("on what *date*", "the *name* of"):
 # a fact of that kind meets them, whether or not the release uses the word.
 KIND_NAMES = {w: KIND_OF_NOUN[w] for w in
-              "date dates day days year month time hour amount sum number place location venue"
+              "date dates day days week weekday year month time hour amount sum number place"
+              " location venue"
               " name names".split()}
 _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 

@@ -600,3 +600,20 @@ def test_a_piece_of_a_longer_name_is_no_place(tmp_path):
     # The small entity model reads "States" in "EU Member States" as a place.
     assert not bot.assessor.holds("place", sentence, asked)
     assert bot.assessor.holds("place", "In Tallinn, ministers discussed the pact.", asked)
+
+
+def test_what_day_of_the_week_is_answered_by_a_weekday_in_the_lead_the_dateline_dates(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spring.txt").write_text(
+        "Fisheries Council, Bergen, 11 March 2031: ministers agree on eel recovery\n\n"
+        "Bergen, 11 March 2031. Fisheries ministers met on Tuesday and agreed on a "
+        "recovery plan for eels.\n\n"
+        "The next Fisheries Council will take place on 14 April 2031 in Bergen.\n")
+    (folder / "summer.txt").write_text(
+        "Fisheries Council, Riga, 5 June 2031: ministers discuss herring\n\n"
+        "Riga, 5 June 2031. Ministers discussed herring quotas.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    reply = bot.ask("What day of the week was the Fisheries Council of 11 March 2031?")
+    # Another sentence's date is no weekday; the dateline is read with its lead.
+    assert reply.answered and "Tuesday" in reply.text, reply.text
