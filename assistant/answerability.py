@@ -169,6 +169,8 @@ class Assessor:
             return False
         if kind == "quote":
             return bool(_REPORTED.search(text))
+        if kind in ("person", "human") and not self._does(asked, text):
+            return False
         facts = new_facts(kind, text, asked)
         if kind == "date" and _WEEKDAY_ASKED.search(asked):  # "what day of the week …?"
             facts = [f for f in facts if any(w in WEEKDAYS for w in words(f.text))]
@@ -200,6 +202,21 @@ class Assessor:
         opening = first.sentences[:2] if len(words(first.sentence_text(first.sentences[0]))) \
             <= DATELINE_WORDS else first.sentences[:1]
         return span in opening
+
+    def _does(self, asked: str, text: str) -> bool:
+        """Whether text says the action a "who" question asks about ("Who *chaired* …?"):
+        its verb, or a word close to it in meaning. A question asking who spoke is met
+        by what was said."""
+        verb = _asked_action(asked.split("\n")[0])
+        if not verb:
+            return True
+        said = content_words(text)
+        if stem(verb) in {stem(w) for w in said}:
+            return True
+        import numpy as np
+
+        vectors = self.index.term_vectors([verb, *said])
+        return any(float(np.dot(vectors[verb], vectors[w])) >= TERM_SIMILARITY for w in said)
 
     def _gives(self, kind: str, fact, text: str, asked: str) -> bool:
         """Whether a fact the entity model found answers the kind asked for:
@@ -677,6 +694,28 @@ def _counted_phrase(text: str, fact) -> str:
         phrase.append(token.text)
         after += 1
     return " ".join(phrase)
+
+
+# Verbs of speaking: "Who said …?" is answered by a quotation, whatever its verbs.
+_SPEAKING = re.compile(
+    r"^(?:say|said|says|spoke|speak|call|stress|warn|describ|argu|tell|told|note|add"
+    r"|underlin|insist|emphasi|quot|stat|declar|comment|remark|explain|mention)", re.I)
+
+
+def _asked_action(question: str) -> str:
+    """The verb a "who" question asks about ("Who *chaired* the meeting?"), lowercase;
+    "" when it asks who spoke, who someone is, or is no "who" question."""
+    tokens = [t for t in tagged(question) if not t.is_punct]
+    start = next((n for n, t in enumerate(tokens) if t.lower_ in ("who", "whom")), None)
+    if start is None:
+        return ""
+    verb = next((t for t in tokens[start + 1:] if t.pos_ == "VERB"), None)
+    if verb is None or _SPEAKING.match(verb.lower_):
+        return ""
+    following = tokens[verb.i + 1] if verb.i + 1 < len(tokens) else None
+    if following is not None and following.pos_ == "NOUN":
+        return ""  # "who took part": the verb alone is not the action
+    return verb.lower_
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:

@@ -617,3 +617,25 @@ def test_what_day_of_the_week_is_answered_by_a_weekday_in_the_lead_the_dateline_
     reply = bot.ask("What day of the week was the Fisheries Council of 11 March 2031?")
     # Another sentence's date is no weekday; the dateline is read with its lead.
     assert reply.answered and "Tuesday" in reply.text, reply.text
+
+
+def test_who_did_something_is_answered_only_by_a_sentence_that_says_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         '"Herring quotas must follow the science."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031",
+         "The meeting was chaired by Liga Ozola, Minister of Agriculture of Latvia. "
+         "Ministers discussed eel stocks."),
+    )
+    # A quoted minister is not who chaired the meeting.
+    question = "Who chaired the Fisheries Council in Oslo?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    assert verdict.signals["kind_missing"] == 1.0
+    reply = bot.ask("Who chaired the Fisheries Council in Riga?")
+    assert reply.answered and "Liga Ozola" in reply.text, reply.text
+    # Who said something is answered by the quotation, whatever its verbs.
+    reply = bot.ask("Who said that herring quotas must follow the science?")
+    assert reply.answered and "Ingrid Haugland" in reply.text, reply.text
