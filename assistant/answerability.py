@@ -22,6 +22,7 @@ from .facts import (
     KIND_LABELS,
     KIND_NAMES,
     KIND_NOUNS,
+    MONTHS,
     WEEKDAYS,
     asked_kinds,
     asked_noun,
@@ -97,6 +98,9 @@ _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
 _WEEKDAY_ASKED = re.compile(r"\b(day of the week|week ?day)\b", re.IGNORECASE)
+# "On which day in October 2031 …?": the date asked for lies in that month.
+_DATE_WITHIN = re.compile(
+    rf"\b(?:day|days|date|dates)\s+in\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 # A question about what is still to come: where the meeting was does not answer it.
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
@@ -174,6 +178,10 @@ class Assessor:
         facts = new_facts(kind, text, asked)
         if kind == "date" and _WEEKDAY_ASKED.search(asked):  # "what day of the week …?"
             facts = [f for f in facts if any(w in WEEKDAYS for w in words(f.text))]
+        within = _DATE_WITHIN.search(asked.split("\n")[0])
+        if kind == "date" and within:  # "on which day in October 2031 …?"
+            facts = [f for f in facts if within.group(1).lower() in words(f.text)
+                     and (not within.group(2) or within.group(2) in f.text)]
         if any(self._gives(kind, f, text, asked) for f in facts):
             return True
         return kind in ("place", "name") and any(

@@ -639,3 +639,19 @@ def test_who_did_something_is_answered_only_by_a_sentence_that_says_it(tmp_path)
     # Who said something is answered by the quotation, whatever its verbs.
     reply = bot.ask("Who said that herring quotas must follow the science?")
     assert reply.answered and "Ingrid Haugland" in reply.text, reply.text
+
+
+def test_a_day_asked_within_a_month_is_not_answered_by_a_date_in_another(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers welcomed the eel plan the Commission tabled in October. The plan "
+         "will apply from the 1st of January 2032."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    question = "On which day in October 2030 did the Commission table the eel plan?"
+    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    # "1st of January 2032" is a new date, but not one in October.
+    assert verdict.signals["kind_missing"] == 1.0
+    assert bot.assessor.holds("date", "The plan will apply from the 1st of January 2032.",
+                              "On which day in January 2032 will the eel plan apply?")
