@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .corpus import DATELINE_WORDS, closes_quotation
+from .corpus import DATELINE_WORDS, closes_quotation, lead_spans
 from .facts import (
     KIND_LABELS,
     KIND_NAMES,
@@ -207,9 +207,7 @@ class Assessor:
         first = self._first_paragraph(passage.doc_slug)
         if first is None or first.id != passage.id:
             return False
-        opening = first.sentences[:2] if len(words(first.sentence_text(first.sentences[0]))) \
-            <= DATELINE_WORDS else first.sentences[:1]
-        return span in opening
+        return span in lead_spans(first)
 
     def _does(self, asked: str, text: str) -> bool:
         """Whether text says the action a "who" question asks about ("Who *chaired* …?"):

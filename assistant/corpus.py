@@ -479,7 +479,13 @@ def release_descriptions(corpus: Corpus, headers: dict[str, set[str]]) -> dict[s
 
 
 def _lead(passage: Passage) -> str:
+    """The text of a passage's lead_spans."""
+    return " ".join(passage.sentence_text(span) for span in lead_spans(passage))
+
+
+def lead_spans(passage: Passage) -> tuple[Span, ...]:
     """The first sentence of a passage, with the next one when the first is only a
     dateline ("Brussels, 17 November 2026.")."""
-    texts = [passage.sentence_text(span) for span in passage.sentences[:2]]
-    return " ".join(texts) if len(words(texts[0])) <= DATELINE_WORDS else texts[0]
+    spans = passage.sentences
+    dateline = spans and len(words(passage.sentence_text(spans[0]))) <= DATELINE_WORDS
+    return spans[:2] if dateline else spans[:1]
