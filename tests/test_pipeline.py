@@ -171,6 +171,11 @@ def _quoted(reply: Reply) -> str:
     return " ".join(c.quote for c in reply.citations)
 
 
+def _assess(bot: Assistant, question: str):
+    """The answerability stage's verdict on a first question."""
+    return bot.assessor.assess(question, bot.retrieve(question, []))
+
+
 def _councils(tmp_path, *meetings) -> Assistant:
     """An assistant over one release per (slug, place, dates, body): a title line and
     a dateline naming the meeting, then the body."""
@@ -363,11 +368,11 @@ def test_a_count_of_member_states_does_not_name_them(tmp_path):
          "Denmark, Estonia and Latvia asked for a review of herring quotas."),
     )
     question = "Which four Member States asked for more time to cut eel catches?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     # "Member States" is written in lower case elsewhere: a common phrase, not a place.
     assert verdict.signals["kind_missing"] == 1.0
     question = "Which Member States asked for a review of herring quotas?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     assert verdict.signals["kind_missing"] == 0.0
 
 
@@ -388,7 +393,7 @@ def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
             ("How many patrols have coastguards run in the fishing zone?", True),
             # A counted word no release uses is the asker's own word for what it counts.
             ("How many hatcheries has the outbreak of fish disease affected?", True)):
-        verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+        verdict = _assess(bot, question)
         assert verdict.signals["kind_missing"] == float(not counted), question
 
 
@@ -430,7 +435,7 @@ def test_where_something_will_happen_is_not_where_the_meeting_was(tmp_path):
         ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
     )
     question = "Where will the expert workshop on eel tagging be held?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     # Neither the dateline's place nor one in an unrelated sentence says where.
     assert verdict.signals["kind_missing"] == 1.0
     quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
@@ -467,7 +472,7 @@ def test_which_things_is_not_answered_by_how_many_there_are(tmp_path):
     for question, named in (
             ("Which three reform indicators did Norway miss in the quarter?", False),
             ("Which indicators did Latvia miss?", True)):
-        verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+        verdict = _assess(bot, question)
         assert verdict.signals["kind_missing"] == float(not named), question
 
 
@@ -511,14 +516,14 @@ def test_where_something_else_is_is_not_where_the_meeting_was(tmp_path):
         ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
     )
     question = "Where is the European Fisheries Agency based?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     # The title's town is where the meeting was, not where the agency is.
     assert verdict.signals["kind_missing"] == 1.0
     quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
     assert "Oslo" not in quoted, quoted
     # ... while where those who met did something is where they met.
     question = "Where did ministers discuss the work of the European Fisheries Agency?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     assert verdict.signals["kind_missing"] == 0.0
 
 
@@ -564,7 +569,7 @@ def test_the_date_of_the_next_meeting_is_not_the_date_of_this_one(tmp_path):
         "Riga, 5 June 2031. Ministers discussed herring quotas.\n")
     bot = tiny_assistant(folder, tmp_path / "data")
     question = "When is the next Fisheries Council on eel recovery?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     # The title, the dateline and the lead date this meeting, not the next one.
     assert verdict.signals["kind_missing"] == 1.0
     reply = bot.ask("When did fisheries ministers agree on eel recovery?")
@@ -632,7 +637,7 @@ def test_who_did_something_is_answered_only_by_a_sentence_that_says_it(tmp_path)
     )
     # A quoted minister is not who chaired the meeting.
     question = "Who chaired the Fisheries Council in Oslo?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     assert verdict.signals["kind_missing"] == 1.0
     reply = bot.ask("Who chaired the Fisheries Council in Riga?")
     assert reply.answered and "Liga Ozola" in reply.text, reply.text
@@ -650,7 +655,7 @@ def test_a_day_asked_within_a_month_is_not_answered_by_a_date_in_another(tmp_pat
         ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
     )
     question = "On which day in October 2030 did the Commission table the eel plan?"
-    verdict = bot.assessor.assess(question, bot.retrieve(question, []))
+    verdict = _assess(bot, question)
     # "1st of January 2032" is a new date, but not one in October.
     assert verdict.signals["kind_missing"] == 1.0
     assert bot.assessor.holds("date", "The plan will apply from the 1st of January 2032.",
