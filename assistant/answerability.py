@@ -219,10 +219,16 @@ class Assessor:
         said = content_words(text)
         if stem(verb) in {stem(w) for w in said}:
             return True
+        return self._close([verb], said)
+
+    def _close(self, asked: list[str], said: list[str]) -> bool:
+        """Whether some word of asked is close in meaning to some word of said (word
+        vectors, unit length, at TERM_SIMILARITY or above)."""
         import numpy as np
 
-        vectors = self.index.term_vectors([verb, *said])
-        return any(float(np.dot(vectors[verb], vectors[w])) >= TERM_SIMILARITY for w in said)
+        vectors = self.index.term_vectors([*asked, *said])
+        return any(float(np.dot(vectors[a], vectors[b])) >= TERM_SIMILARITY
+                   for a in asked for b in said)
 
     def _gives(self, kind: str, fact, text: str, asked: str) -> bool:
         """Whether a fact the entity model found answers the kind asked for:
@@ -263,11 +269,7 @@ class Assessor:
             return False
         if {stem(w) for w in wanted} & {stem(w) for w in following}:
             return True
-        import numpy as np
-
-        vectors = self.index.term_vectors([*wanted, *following])
-        return any(float(np.dot(vectors[a], vectors[b])) >= TERM_SIMILARITY  # unit vectors
-                   for a in wanted for b in following)
+        return self._close(wanted, following)
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
@@ -294,7 +296,7 @@ class Assessor:
         kinds = asked_kinds(question)
         asked = f"{question}\n{retrieval.query}"
         about_meeting = _about_meeting(question)
-        scored = []
+        scored, titles = [], []
         # Only a sentence that matches the question nearly as well as the best one is
         # lifted: a place in an unrelated sentence does not say where *this* happened.
         top = max((score for sp in retrieval.passages for _, score in sp.best_sentences),
@@ -312,12 +314,13 @@ class Assessor:
                 # A title line only says which meeting it was: it answers a question
                 # asking for a kind of fact (a person, a sum) only by holding one.
                 if kinds and not held and title:
+                    titles.append((sp, span, score))
                     continue
                 # Each kind asked that it gives ("where and when": both in a dateline).
                 if score >= COMPLEMENT_RATIO * top:
                     score += self.model.kind_bonus * held
                 scored.append((sp, span, score))
-        return sorted(scored, key=lambda c: c[2], reverse=True)
+        return sorted(scored or titles, key=lambda c: c[2], reverse=True)
 
     def choose(self, question: str, retrieval: Retrieval, candidates: list[Candidate]):
         """The best sentence, the sentences that complete it, and the best sentence of
@@ -448,11 +451,11 @@ class Assessor:
         show, strongest first."""
         kinds = asked_kinds(question)
         asked = f"{question}\n{retrieval.query}"
+        about_meeting = _about_meeting(question)
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
         missing = [k for k in kinds if not any(
-            self.gives(k, sp.passage, span, asked, _about_meeting(question))
-            for sp, span, _ in chosen)]
+            self.gives(k, sp.passage, span, asked, about_meeting) for sp, span, _ in chosen)]
         if kinds in ([], ["name"]) and asks_for_several(question) \
                 and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
                 _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
@@ -619,16 +622,15 @@ def _matched(candidate: Candidate) -> float:
 
 def _follower(best: Candidate, candidates: list[Candidate]):
     """The sentence right after the best one when the best one announces a list ("…
-    covering five member states:"), or when it points back to it and matches the
+    in three coastal states:"), or when it points back to it and matches the
     question fairly well: it says what the best sentence announces."""
     spans = list(best[0].passage.sentences)
     index = spans.index(best[1])
     if index + 1 >= len(spans):
         return None
     if best[0].passage.sentence_text(best[1]).rstrip().endswith(":"):
-        # A sentence announcing a list ("… in five member states:") is read with it.
-        return next((c for c in candidates if c[0].passage.id == best[0].passage.id
-                     and c[1] == spans[index + 1]), (best[0], spans[index + 1], 0.0))
+        # A sentence announcing a list ("… in three coastal states:") is read with it.
+        return _candidate_at(best[0], spans[index + 1], candidates)
     if not POINTS_BACK.search(best[0].passage.sentence_text(spans[index + 1])):
         return None
     # It is read with the sentence it points back to, as a reader reads it: its match
@@ -664,7 +666,6 @@ def _lists(text: str, asked: str) -> bool:
 def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
     """The quotation each chosen attribution line attributes (its last QUOTE_SENTENCES
     sentences), when not chosen already: who said it is read with what was said."""
-    scored = {(c[0].passage.id, c[1]): c for c in candidates}
     have = {(c[0].passage.id, c[1]) for c in chosen}
     added = []
     for sp, span, _ in chosen:
@@ -672,10 +673,9 @@ def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Can
             continue
         spans = list(sp.passage.sentences)
         for quote in spans[:-1][-QUOTE_SENTENCES:]:
-            key = (sp.passage.id, quote)
-            if key not in have:
-                have.add(key)
-                added.append(scored.get(key, (sp, quote, 0.0)))
+            if (sp.passage.id, quote) not in have:
+                have.add((sp.passage.id, quote))
+                added.append(_candidate_at(sp, quote, candidates))
     return added
 
 
@@ -684,8 +684,8 @@ COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 
 def _counted_phrase(text: str, fact) -> str:
-    """The noun phrase of a number: what it counts ("300 concerted and joint
-    *inspections*", "more than 340 cattle *holdings*", "400 *tonnes of cocaine*"): the
+    """The noun phrase of a number: what it counts ("85 unannounced and joint
+    *patrols*", "more than 40 fish *farms*", "400 *tonnes of cocaine*"): the
     nouns within the fact and up to COUNTED_WORDS words after it."""
     phrase, after = [], 0
     for token in tagged(text):
@@ -718,7 +718,8 @@ def _asked_action(question: str) -> str:
     verb = next((t for t in tokens[start + 1:] if t.pos_ == "VERB"), None)
     if verb is None or _SPEAKING.match(verb.lower_):
         return ""
-    following = tokens[verb.i + 1] if verb.i + 1 < len(tokens) else None
+    at = tokens.index(verb)
+    following = tokens[at + 1] if at + 1 < len(tokens) else None
     if following is not None and following.pos_ == "NOUN":
         return ""  # "who took part": the verb alone is not the action
     return verb.lower_
@@ -731,29 +732,33 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     return any(m and m.group(1).lower() not in STOPWORDS for m in (before, after))
 
 
+def _candidate_at(sp: ScoredPassage, span: Span, candidates: list[Candidate]) -> Candidate:
+    """The candidate for a sentence of a retrieved passage, scored 0 when unscored."""
+    return next((c for c in candidates if c[0].passage.id == sp.passage.id and c[1] == span),
+                (sp, span, 0.0))
+
+
 def _dated(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
     """The sentence after each chosen dateline written as a sentence of its own
-    ("Brussels, 18 November 2026."): the lead it dates, which says what happened."""
-    scored = {(c[0].passage.id, c[1]): c for c in candidates}
+    ("Bergen, 11 March 2031."): the lead it dates, which says what happened."""
     added = []
     for sp, span, _ in chosen:
-        spans = list(sp.passage.sentences)
-        if len(spans) > 1 and span == spans[0] \
-                and len(words(sp.passage.sentence_text(span))) <= DATELINE_WORDS:
-            added.append(scored.get((sp.passage.id, spans[1]), (sp, spans[1], 0.0)))
+        lead = lead_spans(sp.passage)
+        if not sp.passage.id.endswith("#head") and len(lead) > 1 and span == lead[0]:
+            added.append(_candidate_at(sp, lead[1], candidates))
     return added
 
 
 def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
-    """The attribution line of each chosen sentence's quotation, when not chosen."""
-    scored = {(c[0].passage.id, c[1]): c for c in candidates}
+    """The attribution line of each chosen sentence's passage, when it has one (a
+    quotation it attributes) and it is not chosen yet."""
     have = {(c[0].passage.id, c[1]) for c in chosen}
     added = []
     for sp, span, _ in chosen:
         line = _attribution(sp.passage)
         if line is not None and (sp.passage.id, line) not in have:
             have.add((sp.passage.id, line))
-            added.append(scored.get((sp.passage.id, line), (sp, line, 0.0)))
+            added.append(_candidate_at(sp, line, candidates))
     return added
 
 

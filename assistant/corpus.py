@@ -16,15 +16,15 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v6"
+SPLITTER_VERSION = "paragraphs-v7"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
-# A document's first line may be a long title ("Economic and Financial Affairs Council,
-# Brussels, 17 November 2026: ministers endorse …"); no other heading is this long.
+# A document's first line may be a long title ("Fisheries Council, Bergen, 11 March
+# 2031: ministers agree …"); no other heading is this long.
 MAX_TITLE_CHARS = 250
-DATELINE_WORDS = 6  # "Brussels, 17 November 2026." as a sentence of its own
+DATELINE_WORDS = 6  # "Bergen, 11 March 2031." as a sentence of its own
 
 # Words that end with a full stop without ending the sentence.
 _ABBREVIATIONS = {
@@ -287,16 +287,19 @@ def split_passages(document: Document) -> list[Passage]:
                                     end, previous.section,
                                     (*previous.sentences, Span(start, end)))
             continue
+        # A list stays with the sentence that announces it ("… in three states:"), item
+        # after item, even an item as short as a heading ("- Latvia").
+        if previous and previous.id != f"{document.slug}#head" and _LIST_ITEM.match(paragraph) \
+                and (previous.text.rstrip().endswith(":") or _LIST_ITEM.match(
+                    previous.sentence_text(previous.sentences[-1]))):
+            items = tuple(Span(start + s, start + e) for s, e in split_sentences(paragraph))
+            passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
+                                    end, previous.section, (*previous.sentences, *items))
+            continue
         if _is_heading(paragraph):
             section = paragraph.lstrip("#").strip()
             continue
         sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(paragraph))
-        # A list stays with the sentence that announces it ("… covering five states:").
-        if previous and previous.text.rstrip().endswith(":") and _LIST_ITEM.match(paragraph) \
-                and previous.id != f"{document.slug}#head":
-            passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
-                                    end, previous.section, (*previous.sentences, *sentences))
-            continue
         body_count = len(passages) - (1 if header else 0)
         passages.append(_passage(document, f"p{body_count + 1}", start, end, section, sentences))
     return passages
@@ -468,7 +471,7 @@ def release_headers(corpus: Corpus) -> dict[str, set[str]]:
 
 def release_descriptions(corpus: Corpus, headers: dict[str, set[str]]) -> dict[str, set[str]]:
     """The stems of the words each release describes its meeting with: its header words
-    and its lead sentence, which says who met ("Finance ministers … met on Tuesday")."""
+    and its lead sentence, which says who met ("Fisheries ministers … met on Tuesday")."""
     described = {}
     for document in corpus.documents:
         body = [p for p in corpus.passages_of(document.slug)
@@ -485,7 +488,8 @@ def _lead(passage: Passage) -> str:
 
 def lead_spans(passage: Passage) -> tuple[Span, ...]:
     """The first sentence of a passage, with the next one when the first is only a
-    dateline ("Brussels, 17 November 2026.")."""
+    dateline ("Bergen, 11 March 2031."): a few words, a year among them."""
     spans = passage.sentences
-    dateline = spans and len(words(passage.sentence_text(spans[0]))) <= DATELINE_WORDS
+    first = passage.sentence_text(spans[0]) if spans else ""
+    dateline = len(words(first)) <= DATELINE_WORDS and re.search(r"\b(?:19|20)\d\d\b", first)
     return spans[:2] if dateline else spans[:1]

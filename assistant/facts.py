@@ -322,15 +322,17 @@ def spelled_out_initials(text: str) -> dict[str, str]:
 def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
     """Abbreviations the corpus never writes, spelled out as it writes them: a user asks
     about "the JHA Council" of a release that only says "Justice and Home Affairs", or
-    about "the ECOFIN" or "AgriFish" of one that says "Economic and Financial Affairs"
-    or "Agriculture and Fisheries"."""
+    about "MarFish" of one that says "Maritime and Fisheries"."""
     def spelled(match: re.Match) -> str:
         word = match.group(0)
         if word.lower() in vocabulary or word.lower() in STOPWORDS or word.lower() in DATE_WORDS:
             return word
         if word.isupper() and word.lower() in initials:
             return initials[word.lower()]
-        return _blended(word, initials.values()) or word if len(word) >= 4 else word
+        # Only an abbreviation's shape may be a blend ("MARFISH", "MarFish"), not a name.
+        if len(word) >= 4 and (word.isupper() or any(c.isupper() for c in word[1:])):
+            return _blended(word, initials.values()) or word
+        return word
 
     return re.sub(r"\b[A-Z][A-Za-z]{1,11}\b", spelled, text)
 
@@ -339,8 +341,8 @@ _JOINING = frozenset("and of for the".split())
 
 
 def _blended(word: str, phrases) -> str | None:
-    """The capitalised words a blend of their beginnings stands for ("ECOFIN" ->
-    "Economic and Financial", "AgriFish" -> "Agriculture and Fisheries"): every word,
+    """The capitalised words a blend of their beginnings stands for ("COTRA" ->
+    "Coastal Transport", "MarFish" -> "Maritime and Fisheries"): every word,
     in order, gives two or more of its first letters."""
     target = word.lower()
 
@@ -351,7 +353,7 @@ def _blended(word: str, phrases) -> str | None:
                    for n in range(2, len(parts[0]) + 1))
 
     for phrase in phrases:
-        if phrase[:2].lower() != target[:2]:
+        if target[:2] not in phrase.lower():  # no word of it could start the blend
             continue
         # Each run of two or more of its capitalised words, from each start.
         named = [w.lower() for w in phrase.split() if w.lower() not in _JOINING]
@@ -457,7 +459,8 @@ def asks_for_several(question: str) -> bool:
 @lru_cache(maxsize=4096)  # a question's head noun is asked for by several stages
 def tagged(text: str):
     """The text with part-of-speech tags (spaCy's small English pipeline)."""
-    return _pipeline("tags")(text)
+    with _ner_lock:  # one pipeline, shared by the web server's threads
+        return _pipeline("tags")(text)
 
 
 def _asked_head(question: str):
@@ -482,7 +485,7 @@ def _asked_head(question: str):
                 (token.pos_ == "ADJ" or token.tag_ in ("VBN", "VBG") and head.pos_ == "PROPN")
                 and following is not None and following.pos_ in ("NOUN", "PROPN")):
             # The phrase ends; "Schengen associated countries" goes on, but after a
-            # common noun a participle starts a clause ("the sum developing countries paid").
+            # common noun a participle starts a clause ("the sum exporting countries paid").
             return head
         elif head is None and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
                 and not (token.tag_ in ("VBN", "VBG") and following is not None

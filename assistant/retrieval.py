@@ -203,7 +203,7 @@ def named_releases(question: str, headers: dict[str, set[str]],
         if 0 < len(found) < len(headers):
             named = found
             break
-    # "The November finance ministers' release": the month names two releases, the
+    # "The April fisheries ministers' release": the month names two releases, the
     # words before "ministers" say which.
     if descriptions is None:
         return named
@@ -214,13 +214,17 @@ def _described(question: str, pool: list[str], descriptions: dict[str, set[str]]
     """The releases of pool that hold the most words the question describes its
     meeting with ("the telecom Council", "the health ministers' meeting"), when that
     narrows pool; None when it does not, or when the question describes two meetings
-    (a comparison, answered from each)."""
+    (a comparison, answered from each). A word most releases of pool hold ("EU")
+    describes none of them."""
     groups = meeting_descriptions(question)
     if not groups or _COMPARES.search(question):
         return None
     picked = set()
     for group in groups:
-        counts = {slug: sum(stem(w) in descriptions[slug] for w in group) for slug in pool}
+        stems = {stem(w) for w in group}
+        holding = {s: {slug for slug in pool if s in descriptions[slug]} for s in stems}
+        telling = [s for s in stems if len(holding[s]) <= len(pool) / 2]
+        counts = {slug: sum(slug in holding[s] for s in telling) for slug in pool}
         most = max(counts.values())
         if most:
             picked.add(frozenset(slug for slug in pool if counts[slug] == most))
@@ -238,8 +242,8 @@ _DESCRIBING = frozenset(("NOUN", "PROPN", "ADJ", "NUM"))
 
 def meeting_descriptions(question: str) -> list[set[str]]:
     """For each meeting the question names, the words that describe it: the nouns and
-    adjectives right before a meeting noun ("the November finance ministers' release"
-    -> {"november", "finance"}; "the EPSCO Health Council" -> {"epsco", "health"})."""
+    adjectives right before a meeting noun ("the April fisheries ministers' release"
+    -> {"april", "fisheries"}; "the MARE Fisheries Council" -> {"mare", "fisheries"})."""
     tokens = list(tagged(question))
     groups, i = [], len(tokens) - 1
     while i >= 0:

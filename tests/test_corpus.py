@@ -182,11 +182,16 @@ def test_a_list_stays_in_the_passage_of_the_sentence_that_announces_it(tmp_path)
     (tmp_path / "r.md").write_text(
         "# Ministers meet in Tallinn\n\nMinisters agreed on three priorities:\n\n"
         "- herring quotas;\n- eel stocks;\n- coastal fleets.\n\n"
+        "Inspectors visited two states:\n\n- Latvia\n\n- Estonia\n\n"
         "Ministers also discussed ports.\n\n- an item no sentence announces.\n")
     corpus = load_corpus(tmp_path)
     announced = next(p for p in corpus.passages if "three priorities" in p.text)
     assert announced.text.endswith("- coastal fleets.")
     assert announced.sentence_text(announced.sentences[-1]).startswith("- herring quotas;")
+    # Items as short as a heading, each a paragraph of its own, stay in the list.
+    visited = next(p for p in corpus.passages if "two states" in p.text)
+    assert visited.text.endswith("- Estonia")
+    assert all(p.section != "- Latvia" for p in corpus.passages)
     # A list after a sentence that does not announce it is a passage of its own.
     assert any(p.text == "- an item no sentence announces." for p in corpus.passages)
 
@@ -247,6 +252,8 @@ def test_the_words_describing_a_meeting_pick_among_releases_of_the_same_month(tm
         "Ministers talked about budgets.\n")
     (tmp_path / "autumn.md").write_text(
         "# Council meets, Riga, 9 October 2031\n\nFinance ministers met in Riga.\n")
+    (tmp_path / "winter.md").write_text(
+        "# Council meets, Tallinn, 4 December 2031\n\nTransport ministers met in Tallinn.\n")
     corpus = load_corpus(tmp_path)
     headers = release_headers(corpus)
     descriptions = release_descriptions(corpus, headers)
@@ -258,6 +265,8 @@ def test_the_words_describing_a_meeting_pick_among_releases_of_the_same_month(tm
     # Without a date or place, the description alone names the releases it fits.
     assert named_releases("What did the finance ministers say?", headers,
                           descriptions) == ["autumn", "money"]
+    # A word most releases hold describes none of them.
+    assert named_releases("What did the Council ministers say?", headers, descriptions) is None
     # Two meetings described: a comparison, answered from each, names no one release.
     assert named_releases("What did the fisheries ministers and the finance ministers "
                           "each decide?", headers, descriptions) is None
