@@ -29,6 +29,7 @@ from .facts import (
     asks_for_several,
     find_facts,
     new_facts,
+    number_forms,
     numbers,
     people,
     spell_out,
@@ -566,7 +567,8 @@ class Assessor:
             if parts and any(stem(w) not in self._corpus_stems for w in parts):
                 unknown.append(word)
         unknown += [
-            n for n in sorted(numbers(question)) if n[0].isdigit() and n not in self._corpus_numbers
+            written for n, written in sorted(number_forms(question).items())
+            if n[0].isdigit() and n not in self._corpus_numbers
         ]
         if is_yes_no(question) and (numbers(quotes) or new_facts("date", quotes, "")):
             unknown = [w for w in unknown if not (numbers(w) or new_facts("date", w, ""))]

@@ -287,7 +287,12 @@ def fact_key(text: str) -> str | None:
 
 def numbers(text: str) -> set[str]:
     """Digits and number words as written ("24th" -> "24", "ten" -> "ten")."""
-    return {_plain_number(m) for m in _NUMBER_TOKEN.finditer(text)}
+    return set(number_forms(text))
+
+
+def number_forms(text: str) -> dict[str, str]:
+    """Each number of text -> how text writes it ("10000" -> "10 000")."""
+    return {_plain_number(m): m.group(0) for m in _NUMBER_TOKEN.finditer(text)}
 
 
 _CAPITALISED_RUN = re.compile(r"[A-Z]\w*(?:(?:\s+(?:and|of|for|the))*\s+[A-Z]\w*)+")

@@ -660,3 +660,10 @@ def test_a_day_asked_within_a_month_is_not_answered_by_a_date_in_another(tmp_pat
     assert verdict.signals["kind_missing"] == 1.0
     assert bot.assessor.holds("date", "The plan will apply from the 1st of January 2032.",
                               "On which day in January 2032 will the eel plan apply?")
+
+
+def test_a_number_no_release_writes_is_named_as_the_asker_wrote_it(tmp_path):
+    bot = _councils(tmp_path, ("spring", "Oslo", "11 March 2031", "Ministers discussed eels."),
+                    ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."))
+    reply = bot.ask("What happened to the 12 500 000 eels ministers discussed?")
+    assert not reply.answered and "12 500 000" in reply.text, reply.text
