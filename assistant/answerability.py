@@ -167,6 +167,7 @@ class Assessor:
         self._initials, self._vocabulary = tables.initials, tables.vocabulary
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
+        self._first_paragraphs: dict[str, object] = {}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
         """Whether text gives a fact of the kind asked for that the asked text does not."""
@@ -407,9 +408,13 @@ class Assessor:
                      (ScoredPassage(first, 0.0), first.sentences[0], 0.0))]
 
     def _first_paragraph(self, slug: str):
-        """The first passage of a release after its opening lines, or None."""
-        return next((p for p in self.corpus.passages_of(slug)
-                     if not p.id.endswith("#head") and p.sentences), None)
+        """The first passage of a release after its opening lines, or None (kept: it is
+        asked for each candidate sentence)."""
+        if slug not in self._first_paragraphs:
+            self._first_paragraphs[slug] = next(
+                (p for p in self.corpus.passages_of(slug)
+                 if not p.id.endswith("#head") and p.sentences), None)
+        return self._first_paragraphs[slug]
 
     def _kind_nearby(self, kind, asked, best: Candidate, same: list[Candidate], where=True,
                      setting=False):

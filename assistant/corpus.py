@@ -401,13 +401,8 @@ def _is_heading(text: str) -> bool:
     if text.startswith("#"):
         return "\n" not in text.strip()
     line = text.strip()
-    return (
-        "\n" not in line
-        and len(line) <= MAX_HEADING_CHARS
+    return _is_title(line) and len(line) <= MAX_HEADING_CHARS \
         and len(line.split()) <= MAX_HEADING_WORDS
-        and not line.endswith((".", "!", "?", ":", ";", ",", "\"", "”"))
-        and not any(mark in line for mark in "\"“”")
-    )
 
 
 def _is_label(line: str) -> bool:
