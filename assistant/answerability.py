@@ -378,6 +378,11 @@ class Assessor:
             slug = cand[0].passage.doc_slug
             if len(releases) >= MAX_RELEASES or cand[2] < ratio * candidates[0][2]:
                 break
+            # Another release joins by how well it matches the question: the kind of
+            # fact asked for (a sum, a date) in a sentence about something else does
+            # not bring its release in.
+            if _matched(cand) < ratio * _matched(candidates[0]):
+                continue
             if slug not in releases and may_join(cand) and said(cand) not in quoted:
                 releases.append(slug)
                 chosen.append(cand)

@@ -667,3 +667,21 @@ def test_a_number_no_release_writes_is_named_as_the_asker_wrote_it(tmp_path):
                     ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."))
     reply = bot.ask("What happened to the 12 500 000 eels ministers discussed?")
     assert not reply.answered and "12 500 000" in reply.text, reply.text
+
+
+def test_a_sum_in_another_release_about_something_else_does_not_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers launched the North Sea Harbour Alliance, which brings port "
+         "authorities together against smuggling."),
+        ("summer", "Riga", "5 June 2031",
+         "The eel restoration fund has a budget of EUR 40 million for harbour works."),
+    )
+    question = "What budget has been given to the North Sea Harbour Alliance?"
+    verdict = _assess(bot, question)
+    # The fund's sum is another thing's: its release is not drawn in to supply one.
+    assert {sp.passage.doc_slug for sp, _, _ in verdict.sentences} == {"spring"}
+    assert verdict.signals["kind_missing"] == 1.0
+    reply = bot.ask("What budget does the eel restoration fund have?")
+    assert reply.answered and "EUR 40 million" in reply.text, reply.text
