@@ -16,7 +16,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v7"
+SPLITTER_VERSION = "paragraphs-v8"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
@@ -281,8 +281,8 @@ def split_passages(document: Document) -> list[Passage]:
         previous = passages[-1] if passages else None
         # (Only right after the quotation mark: a heading after the attribution, or
         # after a quotation attributed on its own next line, starts a section again.)
-        if previous and _is_heading(paragraph) and closes_quotation(previous.text) \
-                and previous.id != f"{document.slug}#head":
+        if previous and (_is_heading(paragraph) or _attribution_line(paragraph)) \
+                and closes_quotation(previous.text) and previous.id != f"{document.slug}#head":
             passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
                                     end, previous.section,
                                     (*previous.sentences, Span(start, end)))
@@ -350,6 +350,16 @@ def _front_matter_values(document: Document) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+def _attribution_line(paragraph: str) -> bool:
+    """One line, however long, naming someone and their role: two to four capitalised
+    words, a comma, the rest, no final punctuation ("Jane Doe, Minister of State at
+    the Department of Agriculture, Food and the Marine")."""
+    name, comma, role = paragraph.strip().partition(", ")
+    names = name.split()
+    return bool(comma) and 2 <= len(names) <= 4 and all(n[0].isupper() for n in names) \
+        and _is_title(paragraph)
 
 
 def closes_quotation(paragraph: str) -> bool:

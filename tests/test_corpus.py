@@ -348,3 +348,14 @@ def test_the_corpus_cache_is_read_while_no_file_changes_and_read_anew_after(tmp_
     assert "81%" in changed.document("energy-council-lisbon-may").text
     cache.write_bytes(b"damaged")
     assert load_corpus(folder, cache=cache).documents == changed.documents
+
+
+def test_a_long_attribution_line_stays_with_its_quotation(tmp_path):
+    (tmp_path / "r.md").write_text(
+        "# Ministers meet in Tallinn\n\n“Our harbours need rules that work on the quay.”\n\n"
+        "Aino Saar, Minister of State at the Department of Fisheries, Harbours and the "
+        "Coast of Estonia\n\nMinisters also discussed eel stocks.\n")
+    corpus = load_corpus(tmp_path)
+    quote = next(p for p in corpus.passages if "on the quay" in p.text)
+    assert quote.sentence_text(quote.sentences[-1]).startswith("Aino Saar, Minister of State")
+    assert "eel stocks" not in quote.text  # the next paragraph is a passage of its own

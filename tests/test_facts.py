@@ -203,3 +203,20 @@ def test_a_blend_of_word_beginnings_is_spelled_out_as_the_corpus_writes_it():
     # A name that is no blend, and a word the corpus writes, stay as they are.
     assert spell_out("Was Marseille at the Forum?", initials, vocabulary) == (
         "Was Marseille at the Forum?")
+
+
+@pytest.mark.parametrize("text, person", [
+    # Names the small entity model takes for a body, a place or a nationality.
+    ("Aoife Ní Bhriain, Minister of State for Fisheries of Ireland, opened the debate.",
+     "Aoife Ní Bhriain"),
+    ("Saoirse Breathnach, Minister for the Marine, opened the debate.", "Saoirse Breathnach"),
+    ("The Deputy Minister of Energy of Moldova, Taras Melnychuk, joined by video link.",
+     "Taras Melnychuk"),
+])
+def test_a_name_set_off_beside_a_role_is_a_person(text, person):
+    assert person in [f.text for f in facts_of("human", text)]
+
+
+def test_a_body_beside_a_role_is_no_person():
+    text = "The Commissioner for Home Affairs, European Commission, presented the plan."
+    assert facts_of("human", text) == []
