@@ -27,6 +27,9 @@ from .facts import (
     asked_kinds,
     asked_noun,
     asks_for_several,
+    before,
+    date_parts,
+    facts_of,
     find_facts,
     new_facts,
     number_forms,
@@ -103,7 +106,7 @@ _WEEKDAY_ASKED = re.compile(r"\b(day of the week|week ?day)\b", re.IGNORECASE)
 _DATE_WITHIN = re.compile(
     rf"\b(?:day|days|date|dates)\s+in\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 # A question about what is still to come: where the meeting was does not answer it.
-_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|expected to)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
@@ -168,6 +171,7 @@ class Assessor:
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
         self._first_paragraphs: dict[str, object] = {}
+        self._meeting_dates: dict[str, tuple | None] = {}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
         """Whether text gives a fact of the kind asked for that the asked text does not."""
@@ -201,7 +205,24 @@ class Assessor:
             return False
         if kind in ("person", "human") and passage.id.endswith("#head"):
             return False  # the body it names is the meeting itself
+        if kind in ("date", "place") and _FUTURE.search(asked.split("\n")[0]) \
+                and self._before_meeting(passage, span):
+            return False  # what is still to come is not what was done before the meeting
         return self.holds(kind, passage.sentence_text(span), asked)
+
+    def _before_meeting(self, passage, span: Span) -> bool:
+        """Whether every date the sentence places in time lies before its release's
+        meeting (the first such date of its title lines): it tells what happened."""
+        slug = passage.doc_slug
+        if slug not in self._meeting_dates:
+            head = [p for p in self.corpus.passages_of(slug) if p.id == f"{slug}#head"]
+            self._meeting_dates[slug] = next(
+                (parts for p in head for f in facts_of("date", p.text)
+                 if (parts := date_parts(f.text))), None)
+        held = self._meeting_dates[slug]
+        dates = [parts for f in facts_of("date", passage.sentence_text(span))
+                 if (parts := date_parts(f.text))]
+        return bool(held and dates) and all(before(d, held) for d in dates)
 
     def _lead_line(self, passage, span: Span) -> bool:
         """The lead sentence (which says who met where and when), with the dateline

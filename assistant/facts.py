@@ -263,6 +263,30 @@ def _beside_role(text: str, fact: Fact) -> bool:
     return bool(_ROLE_AFTER.match(text[fact.end:]) or _ROLE_BEFORE.search(text[:fact.start]))
 
 
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a written date, 0 for a part it leaves out ("November
+    2025" -> (2025, 11, 0); "17-18 December 2026" -> (2026, 12, 17)); None without a
+    year, which cannot be placed in time."""
+    year = re.search(r"\b(1[89]|20)\d\d\b", text)
+    if not year:
+        return None
+    month = next((n for n, name in enumerate(MONTHS, 1)
+                  if re.search(rf"\b{name[:3]}", text, re.I)), 0)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text[:year.start()])
+    return int(year.group(0)), month, int(day.group(1)) if day and month else 0
+
+
+def before(date: tuple[int, int, int], other: tuple[int, int, int]) -> bool:
+    """Whether one date lies before another, as far as both say ("2025" is before
+    "March 2026"; "March 2026" is not known to be before "2026")."""
+    for part, other_part in zip(date, other):
+        if not part or not other_part:
+            return False
+        if part != other_part:
+            return part < other_part
+    return False
+
+
 def facts_of(kind: str, text: str) -> list[Fact]:
     """The facts of one kind in text."""
     return [f for f in find_facts(text) if f.is_kind(kind)]

@@ -220,3 +220,20 @@ def test_a_name_set_off_beside_a_role_is_a_person(text, person):
 def test_a_body_beside_a_role_is_no_person():
     text = "The Commissioner for Home Affairs, European Commission, presented the plan."
     assert facts_of("human", text) == []
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("17-18 December 2031", (2031, 12, 17)),
+    ("the 3rd of March 2032", (2032, 3, 3)),
+    ("November 2030", (2030, 11, 0)),
+    ("on Thursday 25 January", None),  # no year: not placed in time
+])
+def test_a_written_date_is_read_as_year_month_and_day(text, parts):
+    assert facts.date_parts(text) == parts
+
+
+def test_a_date_is_before_another_only_as_far_as_both_say():
+    assert facts.before((2030, 11, 0), (2031, 3, 11))
+    assert facts.before((2031, 1, 1), (2031, 3, 11))
+    assert not facts.before((2031, 3, 0), (2031, 3, 11))  # same month, day unknown
+    assert not facts.before((2031, 6, 1), (2031, 3, 11))

@@ -685,3 +685,20 @@ def test_a_sum_in_another_release_about_something_else_does_not_answer(tmp_path)
     assert verdict.signals["kind_missing"] == 1.0
     reply = bot.ask("What budget does the eel restoration fund have?")
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
+
+
+def test_what_is_still_to_come_is_not_answered_by_what_happened_before_the_meeting(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers recalled the first harbour summit, held in Gdansk in May 2030. "
+         "The eel fishing ban has applied since 1 January 2031.\n\n"
+         "The trawling ban will apply from 1 June 2031."),
+    )
+    for question in ("Where will the next harbour summit be held?",
+                     "When will the eel fishing ban apply?"):
+        assert _assess(bot, question).signals["kind_missing"] == 1.0, question
+    reply = bot.ask("When will the trawling ban apply?")
+    assert reply.answered and "1 June 2031" in reply.text, reply.text
+    reply = bot.ask("Where was the first harbour summit held?")
+    assert reply.answered and "Gdansk" in reply.text, reply.text
