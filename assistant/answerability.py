@@ -19,6 +19,7 @@ from importlib import resources
 from .conversation import split_focus
 from .corpus import DATELINE_WORDS, closes_quotation, lead_spans
 from .facts import (
+    DATE_WORDS,
     KIND_LABELS,
     KIND_NAMES,
     KIND_NOUNS,
@@ -266,6 +267,12 @@ class Assessor:
         named = [w for w in words(fact.text) if w not in STOPWORDS]
         if kind == "count":
             return self._counts(fact, text, asked)
+        if kind == "measure":
+            # A figure: "16", "15 years", "EUR 40", "3%"; not a date ("May 2031"), nor a
+            # count of things ("28 million people").
+            return bool(numbers(fact.text)) and not (fact.label == "DATE" and (
+                date_parts(fact.text) or set(words(fact.text)) & DATE_WORDS)) and not (
+                fact.label == "CARDINAL" and content_words(_counted_phrase(text, fact)))
         if fact.label == "PERSON" and len(named) < 2:
             return False
         if fact.label in PLACE_LABELS:

@@ -28,6 +28,8 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "time": frozenset({"TIME"}),  # the hour of the day
     "amount": frozenset({"MONEY", "PERCENT", "QUANTITY"}),
     "count": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}),
+    # "What age …?", "Which limit …?": a figure, whatever its unit ("16", "15 years").
+    "measure": frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
     # "Who …?" is answered by a person or by a body of people (a council, a nation).
     "person": frozenset({"PERSON", "ORG", "NORP"}),
@@ -43,7 +45,8 @@ KIND_LABELS: dict[str, frozenset[str]] = {
 }
 KIND_NOUNS = {
     "date": "the date asked for", "time": "the time asked for", "amount": "the amount asked for",
-    "count": "the number asked for", "place": "the place asked for",
+    "count": "the number asked for", "measure": "the figure asked for",
+    "place": "the place asked for",
     "person": "the person asked for", "human": "the person asked for",
     "name": "the name asked for", "duration": "the length asked for",
     "quote": "what was said", "several": "the things asked for, named one by one",
@@ -434,6 +437,9 @@ KIND_OF_NOUN = {
     **dict.fromkeys("budget budgets amount amounts cost costs funding sum price".split(),
                     "amount"),
     **dict.fromkeys("number percentage share proportion".split(), "count"),
+    # Nouns whose value is a figure: a sentence without one does not give it.
+    **dict.fromkeys("age ages rate rates limit limits ceiling ceilings threshold thresholds"
+                    " quota quotas fee fees fine fines tariff tariffs".split(), "measure"),
     **dict.fromkeys("city cities country countries place places town towns venue venues"
                     " location locations state states region regions site sites".split(),
                     "place"),

@@ -237,3 +237,12 @@ def test_a_date_is_before_another_only_as_far_as_both_say():
     assert facts.before((2031, 1, 1), (2031, 3, 11))
     assert not facts.before((2031, 3, 0), (2031, 3, 11))  # same month, day unknown
     assert not facts.before((2031, 6, 1), (2031, 3, 11))
+
+
+@pytest.mark.parametrize("question", [
+    "What age did ministers propose for opening an account?",
+    "Which catch limit applies to hake?",
+    "What was the vacancy rate in spring?",
+])
+def test_a_noun_whose_value_is_a_figure_asks_for_one(question):
+    assert asked_kind(question) == "measure"

@@ -342,8 +342,8 @@ def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path
         ("october", "Tallinn", "9 October 2031",
          "Ministers discussed herring quotas for the Gulf of Riga."),
     )
-    reply = bot.ask("What cod catch limit did ministers set for the eastern Baltic at the "
-                    "March and October 2031 meetings?")
+    reply = bot.ask("What did ministers decide on the cod catch limit for the eastern Baltic "
+                    "at the March and October 2031 meetings?")
     assert reply.answered and {c.doc_slug for c in reply.citations} == {"march"}, reply.text
 
 
@@ -702,3 +702,17 @@ def test_what_is_still_to_come_is_not_answered_by_what_happened_before_the_meeti
     assert reply.answered and "1 June 2031" in reply.text, reply.text
     reply = bot.ask("Where was the first harbour summit held?")
     assert reply.answered and "Gdansk" in reply.text, reply.text
+
+
+def test_a_figure_asked_for_is_not_given_by_a_date_or_a_count_of_things(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed whether to set a common minimum age for buying fishing "
+         "licences, first raised in May 2030 by 12 member states.\n\n"
+         "The eel licence fee was set at EUR 40."),
+    )
+    verdict = _assess(bot, "What minimum age for buying fishing licences did ministers set?")
+    assert verdict.signals["kind_missing"] == 1.0  # "May 2030" and "12 member states" are no age
+    reply = bot.ask("What fee was set for eel licences?")
+    assert reply.answered and "EUR 40" in reply.text, reply.text
