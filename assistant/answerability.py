@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .conversation import split_focus
-from .corpus import DATELINE_WORDS, closes_quotation, lead_spans
+from .corpus import closes_quotation, lead_spans
 from .facts import (
     DATE_WORDS,
     KIND_LABELS,
@@ -337,7 +337,6 @@ class Assessor:
                         default=0.0)
             title = sp.passage.id.endswith("#head")
             for span, score in sp.best_sentences:
-                text = sp.passage.sentence_text(span)
                 if span == attribution:  # who said it matches as well as what was said
                     score = max(score, quote)
                 held = sum(self.gives(k, sp.passage, span, asked, about_meeting) for k in kinds)
@@ -794,7 +793,7 @@ def _attributing(chosen: list[Candidate], candidates: list[Candidate]) -> list[C
     quotation it attributes) and it is not chosen yet."""
     have = {(c[0].passage.id, c[1]) for c in chosen}
     added = []
-    for sp, span, _ in chosen:
+    for sp, _, _ in chosen:
         line = _attribution(sp.passage)
         if line is not None and (sp.passage.id, line) not in have:
             have.add((sp.passage.id, line))

@@ -455,8 +455,8 @@ KIND_OF_NOUN = {
 # Of those, the nouns that name nothing but the kind ("on what *date*", "the *name* of"):
 # a fact of that kind meets them, whether or not the release uses the word.
 KIND_NAMES = {w: KIND_OF_NOUN[w] for w in
-              "date dates day days week weekday year month time hour amount sum number place"
-              " location venue"
+              "date dates day days week weekday year month deadline time hour amount sum number"
+              " place location venue"
               " name names".split()}
 _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 
@@ -464,6 +464,8 @@ _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 @lru_cache(maxsize=4096)  # several stages ask it of one question; it runs the tagger
 def asked_kind(question: str) -> str:
     """The kind of fact the question asks for ("date", "place", ...), or ""."""
+    if _DEADLINE_ASKED.search(question) and not facts_of("date", question):
+        return "date"  # "Did they set a deadline?": yes would be a date
     match = _QUESTION_WORD.search(question)
     if not match:
         return ""
@@ -480,6 +482,13 @@ def asked_kind(question: str) -> str:
         return kind
     noun = asked_noun(asked)
     return "" if noun in _CATEGORY else KIND_OF_NOUN.get(noun, "")
+
+
+# A yes/no question whether a deadline or date was set: only a date says yes (one the
+# question names itself is checked, not asked for).
+_DEADLINE_ASKED = re.compile(
+    r"^\s*(?:did|does|do|has|have|had|is|are|was|were|will)\b[^?]*"
+    r"\b(?:deadline|deadlines|date|dates|timetable|timeline)\b", re.I)
 
 
 # "Where and when did …?", "When and where …?", "Who and when …?": two kinds at once.

@@ -246,3 +246,12 @@ def test_a_date_is_before_another_only_as_far_as_both_say():
 ])
 def test_a_noun_whose_value_is_a_figure_asks_for_one(question):
     assert asked_kind(question) == "measure"
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Did ministers set a deadline for the eel package?", ["date"]),
+    ("Was a timetable agreed for the herring plan?", ["date"]),
+    ("Was the date of the meeting 11 March?", []),  # a date to check, not one asked for
+])
+def test_whether_a_deadline_was_set_asks_for_a_date(question, kinds):
+    assert asked_kinds(question) == kinds

@@ -716,3 +716,16 @@ def test_a_figure_asked_for_is_not_given_by_a_date_or_a_count_of_things(tmp_path
     assert verdict.signals["kind_missing"] == 1.0  # "May 2030" and "12 member states" are no age
     reply = bot.ask("What fee was set for eel licences?")
     assert reply.answered and "EUR 40" in reply.text, reply.text
+
+
+def test_whether_a_deadline_was_set_is_answered_only_by_a_date(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers held a first exchange of views on the eel recovery package.\n\n"
+         "Ministers agreed to adopt the herring package by 30 June 2031."),
+    )
+    reply = bot.ask("Did ministers agree on a deadline for the eel recovery package?")
+    assert not reply.answered, reply.text
+    reply = bot.ask("Did ministers agree on a deadline for adopting the herring package?")
+    assert reply.answered and "30 June 2031" in reply.text, reply.text
