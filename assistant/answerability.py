@@ -383,7 +383,9 @@ class Assessor:
                        for c in chosen):
                 chosen += [c for c in self._kind_nearby(
                     wanted, asked, chosen[0], same,
-                    setting=len(kinds) > 1 and about_meeting,
+                    # What those who met did, they did on the meeting's date (a
+                    # deadline they set lies elsewhere).
+                    setting=about_meeting and not is_yes_no(question),
                     where=asked_noun(question) not in INSTANCE_NOUNS and about_meeting)
                     if c not in chosen]
         dates = [f.text for c in chosen
@@ -453,8 +455,8 @@ class Assessor:
         """The sentence giving the fact asked for that the best sentence lacks: in the
         best passage (the figure after its announcement), else, for a question asking
         where, in the release's title lines (what a meeting did, it did where the
-        meeting was); with setting (a question asking "where and when"), the title's
-        date too: it asks for the setting of what the meeting did."""
+        meeting was); with setting (a question asking when those who met did
+        something), the title's date too."""
         passage = best[0].passage
         for cand in same:
             if cand[0].passage.id == passage.id and self.holds(

@@ -729,3 +729,15 @@ def test_whether_a_deadline_was_set_is_answered_only_by_a_date(tmp_path):
     assert not reply.answered, reply.text
     reply = bot.ask("Did ministers agree on a deadline for adopting the herring package?")
     assert reply.answered and "30 June 2031" in reply.text, reply.text
+
+
+def test_when_those_who_met_did_something_is_the_meeting_s_date(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers held a long debate on the eel recovery plan.\n\n"
+         "Ministers discussed export controls on fishing drones. Several ministers "
+         "stressed that controls on drones should stay national."),
+    )
+    reply = bot.ask("On what date did ministers discuss export controls on fishing drones?")
+    assert reply.answered and "11 March 2031" in reply.text, reply.text
