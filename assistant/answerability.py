@@ -289,6 +289,11 @@ class Assessor:
         wanted = content_words(counted.group(1))
         if not wanted or wanted[0] == "times":  # "how many times": any number of events
             return True
+        # "How many Europeans …": a nationality counts people.
+        demonyms = {w for f in find_facts(counted.group(1)) if f.label == "NORP"
+                    for w in words(f.text)}
+        if set(wanted) & demonyms:
+            wanted += ["people", "persons", "citizens"]
         # A counted word no release uses ("lookups", "spots") is the asker's own word
         # for what the release counts in its words: it cannot be looked for.
         wanted = [w for w in wanted if stem(w) in self._corpus_stems]

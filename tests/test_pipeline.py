@@ -741,3 +741,17 @@ def test_when_those_who_met_did_something_is_the_meeting_s_date(tmp_path):
     )
     reply = bot.ask("On what date did ministers discuss export controls on fishing drones?")
     assert reply.answered and "11 March 2031" in reply.text, reply.text
+
+
+def test_how_many_of_a_nationality_is_answered_by_a_count_of_people(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Around 40,000 people in Norwegian coastal regions earn a living from fishing."),
+        ("summer", "Riga", "5 June 2031", "The Norwegian fleet counts 900 vessels."),
+    )
+    verdict = _assess(bot, "How many Norwegians in coastal regions earn a living from fishing?")
+    assert verdict.signals["kind_missing"] == 0.0
+    # ... and a count of things is still no count of them.
+    verdict = _assess(bot, "How many Norwegians does the fleet count?")
+    assert verdict.signals["kind_missing"] == 1.0
