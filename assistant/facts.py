@@ -464,6 +464,7 @@ _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 @lru_cache(maxsize=4096)  # several stages ask it of one question; it runs the tagger
 def asked_kind(question: str) -> str:
     """The kind of fact the question asks for ("date", "place", ...), or ""."""
+    question = _CONTRACTED.sub(r"\1 is", question)  # "What's the name …?"
     if _DEADLINE_ASKED.search(question) and not facts_of("date", question):
         return "date"  # "Did they set a deadline?": yes would be a date
     match = _QUESTION_WORD.search(question)
@@ -484,6 +485,7 @@ def asked_kind(question: str) -> str:
     return "" if noun in _CATEGORY else KIND_OF_NOUN.get(noun, "")
 
 
+_CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # A yes/no question whether a deadline or date was set: only a date says yes (one the
 # question names itself is checked, not asked for).
 _DEADLINE_ASKED = re.compile(

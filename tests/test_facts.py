@@ -255,3 +255,12 @@ def test_a_noun_whose_value_is_a_figure_asks_for_one(question):
 ])
 def test_whether_a_deadline_was_set_asks_for_a_date(question, kinds):
     assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What's the name of the minister who opened the debate?", "human"),
+    ("Where's the fisheries agency based?", "place"),
+    ("When's the next Council?", "date"),
+])
+def test_a_contracted_question_word_asks_as_the_full_one(question, kind):
+    assert asked_kind(question) == kind
