@@ -102,6 +102,9 @@ _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IG
 _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
+# A length of time ("60 to 119 minutes", "two years"), which the entity model labels
+# as a date or a time.
+_DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
 _WEEKDAY_ASKED = re.compile(r"\b(day of the week|week ?day)\b", re.IGNORECASE)
 # "On which day in October 2031 …?": the date asked for lies in that month.
 _DATE_WITHIN = re.compile(
@@ -261,6 +264,7 @@ class Assessor:
         - a place whose words the corpus all writes in lower case ("Member States"),
           or that is a piece of a longer name ("EU Member *States*", "Asylum and
           *Migration* Pact"), is a misread, not a place;
+        - a length of time ("two years") does not say when;
         - a release names a person in full: a one-word "person" is a misread ("Schengen");
         - a number answers "how many X" only when it counts X ("nine member states"
           answers "how many countries", not "how many ministers")."""
@@ -273,6 +277,9 @@ class Assessor:
             return bool(numbers(fact.text)) and not (fact.label == "DATE" and (
                 date_parts(fact.text) or set(words(fact.text)) & DATE_WORDS)) and not (
                 fact.label == "CARDINAL" and content_words(_counted_phrase(text, fact)))
+        if kind == "date" and _DURATION.search(fact.text) and not (
+                date_parts(fact.text) or set(words(fact.text)) & DATE_WORDS):
+            return False  # "60 to 119 minutes", "two years": how long, not when
         if fact.label == "PERSON" and len(named) < 2:
             return False
         if fact.label in PLACE_LABELS:

@@ -755,3 +755,13 @@ def test_how_many_of_a_nationality_is_answered_by_a_count_of_people(tmp_path):
     # ... and a count of things is still no count of them.
     verdict = _assess(bot, "How many Norwegians does the fleet count?")
     assert verdict.signals["kind_missing"] == 1.0
+
+
+def test_a_length_of_time_does_not_say_when(tiny_bot):
+    asked = "On what date was the eel recovery plan agreed?"
+    for text, says_when in (
+            ("Fishers are compensated for delays of 60 to 119 minutes.", False),
+            ("Eel fisheries will close for two years.", False),
+            ("The eel recovery plan was agreed on 2 February 2031.", True),
+            ("The plan applies from the first half of 2032.", True)):
+        assert tiny_bot.assessor.holds("date", text, asked) == says_when, text
