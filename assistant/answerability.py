@@ -539,6 +539,8 @@ class Assessor:
         unknown = self._unknown_names(question, quoted)
         other_years = _other_years(question, quoted, " ".join(
             sp.passage.doc_title for sp, _, _ in chosen))
+        other_places = self._other_places(question, quoted, chosen) if set(kinds) - {
+            "quote", "name"} else None
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -550,7 +552,7 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
-            "unknown_name": float(bool(unknown or other_years)),
+            "unknown_name": float(bool(unknown or other_years or other_places)),
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
@@ -562,6 +564,10 @@ class Assessor:
         reasons = []
         if unknown:
             reasons.append(f"It never mentions {', '.join(unknown)}")
+        if other_places:
+            asked_places, stated = other_places
+            reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
+                           f"not {', '.join(asked_places)}")
         if other_years:
             asked_years, stated = other_years
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
@@ -573,6 +579,28 @@ class Assessor:
         if len(new) < 2 and not is_yes_no(question):
             reasons.append("Its closest passages only repeat the question")
         return signals, reasons
+
+    def _other_places(self, question: str, quoted: str, chosen: list[Candidate]):
+        """(places asked, places stated) when a fact is asked about a place the corpus
+        knows but the quoted sentences never name, while they name others: Latvia's
+        figure is not given by a sentence about Estonia's. The meeting's own place
+        (in its release's title lines) is no such place. None otherwise."""
+        said = {stem(w) for w in words(quoted)}
+        slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
+        titled = {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
+                  if p.id == f"{slug}#head" for w in words(p.text)}
+        asked = []
+        for fact in find_facts(question):
+            named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
+            if fact.label == "GPE" and named and all(s in self._corpus_stems for s in named) \
+                    and not all(s in titled for s in named) and not all(s in said for s in named):
+                asked.append(fact.text)
+        if not asked:
+            return None
+        asked_stems = {stem(w) for place in asked for w in words(place)}
+        stated = sorted({f.text for f in find_facts(quoted) if f.label == "GPE"
+                         and not {stem(w) for w in words(f.text)} & asked_stems})
+        return (asked, stated) if stated else None
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen

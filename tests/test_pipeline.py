@@ -765,3 +765,21 @@ def test_a_length_of_time_does_not_say_when(tiny_bot):
             ("The eel recovery plan was agreed on 2 February 2031.", True),
             ("The plan applies from the first half of 2032.", True)):
         assert tiny_bot.assessor.holds("date", text, asked) == says_when, text
+
+
+def test_a_figure_for_another_place_does_not_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Denmark landed 12,000 tonnes of herring in 2030, while Sweden landed 9,000 "
+         "tonnes.\n\nFinland reported a good eel season."),
+    )
+    reply = bot.ask("How many tonnes of herring did Finland land in 2030?")
+    assert not reply.answered, reply.text
+    assert "Finland" in reply.text and "Denmark" in reply.text, reply.text  # says why
+    reply = bot.ask("How many tonnes of herring did Denmark land in 2030?")
+    assert reply.answered and "12,000 tonnes" in reply.text, reply.text
+    # The meeting's own place is the release's, not another place's figure.
+    reply = bot.ask("How many tonnes of herring did Denmark land in 2030, according to "
+                    "the Oslo Council?")
+    assert reply.answered, reply.text
