@@ -293,7 +293,7 @@ class Assessor:
         counted = re.search(r"\bhow many((?:\s+[\w'-]+){1,3})", asked, re.IGNORECASE)
         if not counted:  # "what number …?": any number answers
             return True
-        wanted = content_words(counted.group(1))
+        wanted = content_words(_before_verb(counted.group(1)))
         if not wanted or wanted[0] == "times":  # "how many times": any number of events
             return True
         # "How many Europeans …": a nationality counts people.
@@ -804,6 +804,15 @@ def _asked_action(question: str) -> str:
     if following is not None and following.pos_ == "NOUN":
         return ""  # "who took part": the verb alone is not the action
     return verb.lower_
+
+
+def _before_verb(phrase: str) -> str:
+    """The words of a phrase before its first verb: what "how many" counts ("countries
+    contribute troops" counts countries, not troops)."""
+    for token in tagged(phrase):
+        if token.pos_ in ("VERB", "AUX") and token.i > 0:
+            return phrase[:token.idx]
+    return phrase
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:

@@ -391,6 +391,8 @@ def test_a_number_answers_how_many_only_when_it_counts_what_is_asked(tmp_path):
             ("How many times have inspectors reported illegal discards?", True),
             # What a number counts is the noun phrase after it, however long.
             ("How many patrols have coastguards run in the fishing zone?", True),
+            # What is counted stands before the verb: the patrols are not the coastguards.
+            ("How many coastguards ran patrols in the fishing zone?", False),
             # A counted word no release uses is the asker's own word for what it counts.
             ("How many hatcheries has the outbreak of fish disease affected?", True)):
         verdict = _assess(bot, question)
