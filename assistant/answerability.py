@@ -539,8 +539,14 @@ class Assessor:
         unknown = self._unknown_names(question, quoted)
         other_years = _other_years(question, quoted, " ".join(
             sp.passage.doc_title for sp, _, _ in chosen))
-        other_places = self._other_places(question, quoted, chosen) if set(kinds) - {
-            "quote", "name"} else None
+        # The passages whose sentences give the fact asked for must be about what it is
+        # asked of ("the Alliance" there may stand for the name the question gives).
+        giving = " ".join(dict.fromkeys(
+            f"{sp.passage.section} {sp.passage.text}" for sp, span, _ in chosen
+            if any(self.gives(k, sp.passage, span, asked, about_meeting)
+                   for k in kinds if k not in ("quote", "name"))))
+        other_names = (self._other_names(question, quoted, chosen) or self._other_names(
+            question, giving, chosen)) if giving else None
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -552,7 +558,7 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
-            "unknown_name": float(bool(unknown or other_years or other_places)),
+            "unknown_name": float(bool(unknown or other_years or other_names)),
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
@@ -564,10 +570,10 @@ class Assessor:
         reasons = []
         if unknown:
             reasons.append(f"It never mentions {', '.join(unknown)}")
-        if other_places:
-            asked_places, stated = other_places
+        if other_names:
+            asked_names, stated = other_names
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
-                           f"not {', '.join(asked_places)}")
+                           f"not {', '.join(asked_names)}")
         if other_years:
             asked_years, stated = other_years
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
@@ -580,27 +586,37 @@ class Assessor:
             reasons.append("Its closest passages only repeat the question")
         return signals, reasons
 
-    def _other_places(self, question: str, quoted: str, chosen: list[Candidate]):
-        """(places asked, places stated) when a fact is asked about a place the corpus
-        knows but the quoted sentences never name, while they name others: Latvia's
-        figure is not given by a sentence about Estonia's. The meeting's own place
-        (in its release's title lines) is no such place. None otherwise."""
-        said = {stem(w) for w in words(quoted)}
+    def _other_names(self, question: str, quoted: str, chosen: list[Candidate]):
+        """(names asked, names stated) when a fact is asked about a place or a named
+        body the corpus knows but the quoted sentences never name, while they name
+        another of its sort: Latvia's figure is not given by a sentence about
+        Estonia's, nor the Defence Fund's by one about the Assistance Fund (a named
+        body's sort is its last word). The meeting's own place and name (in its
+        release's title lines) are no such names. None otherwise."""
+        said = [stem(w) for w in words(quoted) if w not in STOPWORDS]
         slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
         titled = {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
                   if p.id == f"{slug}#head" for w in words(p.text)}
-        asked = []
+        stated_facts = [f for f in find_facts(quoted) if f.label in _SORTED_LABELS]
+        asked, stated = [], set()
         for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
-            if fact.label == "GPE" and named and all(s in self._corpus_stems for s in named) \
-                    and not all(s in titled for s in named) and not all(s in said for s in named):
-                asked.append(fact.text)
-        if not asked:
-            return None
-        asked_stems = {stem(w) for place in asked for w in words(place)}
-        stated = sorted({f.text for f in find_facts(quoted) if f.label == "GPE"
-                         and not {stem(w) for w in words(f.text)} & asked_stems})
-        return (asked, stated) if stated else None
+            place = fact.label == "GPE"
+            if fact.label not in _SORTED_LABELS or not named or not place and len(named) < 2 \
+                    or not all(s in self._corpus_stems for s in named) \
+                    or all(s in titled for s in named) or _within(named, said):
+                continue
+            # (A name within the other, "the Alliance" beside "the Ports Alliance", is
+            # the same body.)
+            others = {f.text for f in stated_facts if (f.label == "GPE") == place
+                      and (place or _sort(f) == named[-1]) and not (
+                          set(named) <= (stems := {stem(w) for w in words(f.text)
+                                                   if w not in STOPWORDS})
+                          or stems <= set(named))}
+            if others:
+                asked.append(_bare(fact.text))
+                stated |= {_bare(o) for o in others}
+        return (asked, sorted(stated)) if asked else None
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen
@@ -804,6 +820,28 @@ def _asked_action(question: str) -> str:
     if following is not None and following.pos_ == "NOUN":
         return ""  # "who took part": the verb alone is not the action
     return verb.lower_
+
+
+# Entity labels of names whose sort can be told: a place, or a body named by several
+# words whose last one says what it is ("the Ukraine Assistance Fund": a fund).
+_SORTED_LABELS = frozenset({"GPE", "ORG", "FAC", "LAW", "PRODUCT", "EVENT"})
+
+
+def _sort(fact) -> str:
+    """The stem of a name's last word: what sort of thing it names."""
+    named = [w for w in words(fact.text) if w not in STOPWORDS]
+    return stem(named[-1]) if named else ""
+
+
+def _bare(name: str) -> str:
+    """A name without its article, to stand inside a sentence ("The Fund" -> "Fund")."""
+    return re.sub(r"^(?:the|The)\s+", "", name)
+
+
+def _within(phrase: list[str], text: list[str]) -> bool:
+    """Whether the words of phrase stand together, in order, in text (both stemmed)."""
+    n = len(phrase)
+    return any(text[i:i + n] == phrase for i in range(len(text) - n + 1))
 
 
 def _before_verb(phrase: str) -> str:

@@ -785,3 +785,18 @@ def test_a_figure_for_another_place_does_not_answer(tmp_path):
     reply = bot.ask("How many tonnes of herring did Denmark land in 2030, according to "
                     "the Oslo Council?")
     assert reply.answered, reply.text
+
+
+def test_a_sum_of_another_body_of_the_same_sort_does_not_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Eel Restoration Fund has a budget of EUR 40 million for 2031."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers looked forward to the launch of the Herring Innovation Fund."),
+    )
+    reply = bot.ask("What budget does the Herring Innovation Fund have for 2031?")
+    assert not reply.answered, reply.text
+    assert "Eel Restoration Fund, not Herring Innovation Fund" in reply.text, reply.text
+    reply = bot.ask("What budget does the Eel Restoration Fund have for 2031?")
+    assert reply.answered and "EUR 40 million" in reply.text, reply.text
