@@ -792,6 +792,8 @@ def _counted_phrase(text: str, fact) -> str:
             if token.pos_ in ("NOUN", "PROPN") and not token.like_num:
                 phrase.append(token.text)
             continue
+        if token.text == "-" and not token.whitespace_:  # "low-value parcels"
+            continue
         if not (token.pos_ in _COUNTED_POS or token.lower_ == "of") or after == COUNTED_WORDS:
             break
         phrase.append(token.text)
@@ -801,8 +803,9 @@ def _counted_phrase(text: str, fact) -> str:
 
 # Verbs of speaking: "Who said …?" is answered by a quotation, whatever its verbs.
 _SPEAKING = re.compile(
-    r"^(?:say|said|says|spoke|speak|call|stress|warn|describ|argu|tell|told|note|add"
-    r"|underlin|insist|emphasi|quot|stat|declar|comment|remark|explain|mention)", re.I)
+    r"^(?:say|said|says|spoke|speak|talk|call|stress|warn|describ|argu|tell|told|note|add"
+    r"|underlin|insist|emphasi|quot|stat|declar|comment|remark|explain|mention|present"
+    r"|rais)", re.I)
 
 
 def _asked_action(question: str) -> str:

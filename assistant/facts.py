@@ -87,6 +87,10 @@ NUMBER_WORDS = frozenset(
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
     thousand million billion trillion dozen""".split()
 )
+# The terms of a share ("one in six", "2 out of 3"): not a large number ("billion in
+# 2026") nor a year.
+_SMALL_NUMBER = "|".join(sorted(NUMBER_WORDS - {"hundred", "thousand", "million", "billion",
+                                                 "trillion", "dozen"}) + [r"\d{1,3}"])
 # "ten" and "10" are one fact; larger numbers are rarely written out.
 _DIGIT_WORDS = {word: str(n) for n, word in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split(), 1)}
@@ -165,6 +169,10 @@ FACT_TYPES: list[FactType] = [
     # Clock times ("09:15", "21:30 CET"), which the small model reads as numbers.
     FactType("time", re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?:\s?(?:CET|CEST|GMT|UTC)\b)?"),
              label="TIME"),
+    # Large counts written with a word ("4.6 billion parcels"), which the small model
+    # may split or take for a share; a currency before or after makes them amounts.
+    FactType("large number", re.compile(
+        rf"\b{_NUMBER}\s(?:million|billion|thousand)\b", re.I), label="CARDINAL"),
     FactType("amount", re.compile(
         rf"(?:€|\bEUR|\bUSD|\$|£)\s?{_NUMBER}(?:\s(?:million|billion|thousand))?"
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",
@@ -174,8 +182,7 @@ FACT_TYPES: list[FactType] = [
     # Shares written in words ("one in six", "two out of three"), which answer "what
     # share" as a percentage does.
     FactType("ratio", re.compile(
-        rf"\b(?:{'|'.join(sorted(NUMBER_WORDS))}|\d+) (?:in|out of) "
-        rf"(?:{'|'.join(sorted(NUMBER_WORDS))}|\d+)\b", re.I), label="PERCENT"),
+        rf"\b(?:{_SMALL_NUMBER}) (?:in|out of) (?:{_SMALL_NUMBER})\b", re.I), label="PERCENT"),
     # The place of a dateline ("Bergen, 11 March 2031 – …"), a town the small model
     # may take for a body or a person: a dateline names a place by its form.
     FactType("dateline place", re.compile(

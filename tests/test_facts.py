@@ -264,3 +264,14 @@ def test_whether_a_deadline_was_set_asks_for_a_date(question, kinds):
 ])
 def test_a_contracted_question_word_asks_as_the_full_one(question, kind):
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize("text, label, fact", [
+    ("Some 4.6 billion low-value parcels arrived, and 5.8 billion in 2032.", "CARDINAL",
+     "5.8 billion"),
+    ("One in four boats was inspected.", "PERCENT", "One in four"),
+])
+def test_large_counts_and_shares_are_read_as_written(text, label, fact):
+    assert (label, fact) in [(f.label, f.text) for f in facts.find_facts(text)]
+    # "billion in 2032" is no share
+    assert "billion in 2032" not in [f.text for f in facts.find_facts(text)]

@@ -800,3 +800,27 @@ def test_a_sum_of_another_body_of_the_same_sort_does_not_answer(tmp_path):
     assert "Eel Restoration Fund, not Herring Innovation Fund" in reply.text, reply.text
     reply = bot.ask("What budget does the Eel Restoration Fund have for 2031?")
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
+
+
+def test_who_talked_about_something_is_answered_by_who_presented_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed eel stocks in the Baltic.\n\n"
+         "Aoife Ní Bhriain, Minister of State for the Marine of Ireland, presented the "
+         "experience of Galway with eel stocks and river barriers."),
+    )
+    verdict = _assess(bot, "Who talked about Galway's experience with eel stocks?")
+    assert verdict.signals["kind_missing"] == 0.0
+    assert any("Aoife Ní Bhriain" in sp.passage.sentence_text(span)
+               for sp, span, _ in verdict.sentences)
+
+
+def test_a_count_written_with_a_word_counts_the_hyphenated_noun_after_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Around 4.6 billion low-value parcels entered the EU in 2030."),
+    )
+    verdict = _assess(bot, "How many parcels entered the EU in 2030?")
+    assert verdict.signals["kind_missing"] == 0.0
