@@ -69,7 +69,9 @@ SIGNALS = (
 )
 
 _YES_NO = re.compile(
-    r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b"
+    # (after an opening phrase: "At the Oslo meeting, did …?")
+    r"^\s*(?:[^,?]{1,60},\s*)?(is|are|was|were|did|does|do|has|have|had|will|would|can|could"
+    r"|should)\b"
     r"|\b(right|correct|true|is that so|isn't it|didn't they|wasn't it)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -203,13 +205,15 @@ class Assessor:
         and date are the meeting's: they answer only a question about the meeting
         (about_meeting, from _about_meeting); nor does the lead sentence's (who met
         where and when) answer one about what is still to come."""
+        first_line = asked.split("\n")[0]
         if kind in HEADER_KINDS and (
                 not about_meeting and passage.id.endswith("#head")
-                or _FUTURE.search(asked.split("\n")[0]) and self._lead_line(passage, span)):
-            return False
+                or (_FUTURE.search(first_line) or is_yes_no(first_line))
+                and self._lead_line(passage, span)):
+            return False  # (nor a deadline asked for: "did they set one?")
         if kind in ("person", "human") and passage.id.endswith("#head"):
             return False  # the body it names is the meeting itself
-        if kind in ("date", "place") and _FUTURE.search(asked.split("\n")[0]) \
+        if kind in ("date", "place") and _FUTURE.search(first_line) \
                 and self._before_meeting(passage, span):
             return False  # what is still to come is not what was done before the meeting
         return self.holds(kind, passage.sentence_text(span), asked)

@@ -496,7 +496,7 @@ _CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # A yes/no question whether a deadline or date was set: only a date says yes (one the
 # question names itself is checked, not asked for).
 _DEADLINE_ASKED = re.compile(
-    r"^\s*(?:did|does|do|has|have|had|is|are|was|were|will)\b[^?]*"
+    r"^\s*(?:[^,?]{1,60},\s*)?(?:did|does|do|has|have|had|is|are|was|were|will)\b[^?]*"
     r"\b(?:deadline|deadlines|date|dates|timetable|timeline)\b", re.I)
 
 

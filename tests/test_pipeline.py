@@ -724,11 +724,16 @@ def test_whether_a_deadline_was_set_is_answered_only_by_a_date(tmp_path):
     bot = _councils(
         tmp_path,
         ("spring", "Oslo", "11 March 2031",
-         "Ministers held a first exchange of views on the eel recovery package.\n\n"
+         "Fisheries ministers met in Oslo on 10-11 March and held a first exchange of "
+         "views on the eel recovery package.\n\n"
          "Ministers agreed to adopt the herring package by 30 June 2031."),
     )
     reply = bot.ask("Did ministers agree on a deadline for the eel recovery package?")
     assert not reply.answered, reply.text
+    # The meeting's own date is no deadline, however the question opens.
+    verdict = _assess(bot, "At the Oslo meeting, did ministers agree on a deadline for the "
+                           "eel recovery package?")
+    assert verdict.signals["kind_missing"] == 1.0 and not verdict.answerable
     reply = bot.ask("Did ministers agree on a deadline for adopting the herring package?")
     assert reply.answered and "30 June 2031" in reply.text, reply.text
 
