@@ -808,8 +808,7 @@ def _counted_phrase(text: str, fact) -> str:
 # Verbs of speaking: "Who said …?" is answered by a quotation, whatever its verbs.
 _SPEAKING = re.compile(
     r"^(?:say|said|says|spoke|speak|talk|call|stress|warn|describ|argu|tell|told|note|add"
-    r"|underlin|insist|emphasi|quot|stat|declar|comment|remark|explain|mention|present"
-    r"|rais)", re.I)
+    r"|underlin|insist|emphasi|quot|stat|declar|comment|remark|explain|mention)", re.I)
 
 
 def _asked_action(question: str) -> str:

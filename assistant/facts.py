@@ -588,11 +588,19 @@ def _one_speaker(words_before_verb: str) -> bool:
 
 
 def _subject_noun(question: str) -> str:
-    """The noun "who is/was" asks about ("Who is the *minister* quoted …?"), or ""."""
+    """The noun "who is/was" asks about ("Who is the *minister* quoted …?"), or "": the
+    last noun of the first run of nouns, the head of a compound ("the EU fisheries
+    *commissioner*")."""
     tokens = [t for t in tagged(question) if not t.is_punct]
     if len(tokens) < 3 or tokens[1].lower_ not in _COPULAS:
         return ""
-    return next((t.lower_ for t in tokens[2:2 + _NOUN_WINDOW] if t.pos_ in ("NOUN", "PROPN")), "")
+    head = ""
+    for token in tokens[2:2 + _NOUN_WINDOW]:
+        if token.pos_ in ("NOUN", "PROPN"):
+            head = token.lower_
+        elif head:
+            break
+    return head
 
 _CATEGORY = frozenset("type types kind kinds sort sorts category form".split())
 

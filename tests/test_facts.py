@@ -275,3 +275,11 @@ def test_large_counts_and_shares_are_read_as_written(text, label, fact):
     assert (label, fact) in [(f.label, f.text) for f in facts.find_facts(text)]
     # "billion in 2032" is no share
     assert "billion in 2032" not in [f.text for f in facts.find_facts(text)]
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the EU fisheries commissioner?",
+    "Who is the Home Affairs Minister quoted on eels?",
+])
+def test_who_is_a_role_named_by_a_compound_asks_for_a_person(question):
+    assert asked_kind(question) == "human"

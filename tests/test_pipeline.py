@@ -829,3 +829,15 @@ def test_a_count_written_with_a_word_counts_the_hyphenated_noun_after_it(tmp_pat
     )
     verdict = _assess(bot, "How many parcels entered the EU in 2030?")
     assert verdict.signals["kind_missing"] == 0.0
+
+
+def test_who_did_something_is_not_answered_by_who_chaired(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The meeting was chaired by Aino Saar, Minister of Fisheries of Estonia.\n\n"
+         "The Commission presented its assessment of eel stocks."),
+    )
+    verdict = _assess(bot, "Who is the EU fisheries commissioner who presented the "
+                           "assessment of eel stocks?")
+    assert verdict.signals["kind_missing"] == 1.0
