@@ -104,6 +104,10 @@ _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IG
 _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
+# A total asked for ("how much in total", "the overall budget"), which a figure for
+# each one ("EUR 500 each", "EUR 3 per item") does not give.
+_TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
+_PER_UNIT = re.compile(r"\s*(?:\w+\s+){0,2}?(?:each|apiece|per\s+\w+|a head)\b", re.I)
 # A length of time ("60 to 119 minutes", "two years"), which the entity model labels
 # as a date or a time.
 _DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
@@ -273,6 +277,9 @@ class Assessor:
         - a number answers "how many X" only when it counts X ("nine member states"
           answers "how many countries", not "how many ministers")."""
         named = [w for w in words(fact.text) if w not in STOPWORDS]
+        if kind in ("amount", "count", "measure") and _TOTAL_ASKED.search(asked.split("\n")[0]) \
+                and _PER_UNIT.match(text[fact.end:]):
+            return False  # "vouchers of EUR 500 each" is no total
         if kind == "count":
             return self._counts(fact, text, asked)
         if kind == "measure":

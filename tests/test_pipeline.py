@@ -841,3 +841,16 @@ def test_who_did_something_is_not_answered_by_who_chaired(tmp_path):
     verdict = _assess(bot, "Who is the EU fisheries commissioner who presented the "
                            "assessment of eel stocks?")
     assert verdict.signals["kind_missing"] == 1.0
+
+
+def test_a_total_asked_for_is_not_given_by_a_figure_for_each_one(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The eel voucher scheme offers fishers vouchers of up to EUR 5 000 each.\n\n"
+         "The herring fund has EUR 12 million in total."),
+    )
+    verdict = _assess(bot, "How much money in total does the eel voucher scheme have?")
+    assert verdict.signals["kind_missing"] == 1.0
+    verdict = _assess(bot, "How much money does each eel voucher give?")
+    assert verdict.signals["kind_missing"] == 0.0
