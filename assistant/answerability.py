@@ -678,7 +678,11 @@ class Assessor:
         ]
         if is_yes_no(question) and (numbers(quotes) or new_facts("date", quotes, "")):
             unknown = [w for w in unknown if not (numbers(w) or new_facts("date", w, ""))]
-        return unknown
+        # "Why was the fee set at EUR 900?" where the release says EUR 800: a figure of
+        # the same sort in the evidence corrects the premise (a year is no such figure).
+        stated = {f.label for f in find_facts(quotes) if numbers(f.text)}
+        return [w for w in unknown if not (numbers(w) and not _YEAR.fullmatch(w) and (
+            _label_of(w, question) in stated or _label_of(w, question) == "CARDINAL" and stated))]
 
     def _named_people(self, retrieval: Retrieval) -> list[Candidate]:
         """The sentences of the best-matching release that name people, in reading order."""
@@ -855,6 +859,12 @@ def _within(phrase: list[str], text: list[str]) -> bool:
     """Whether the words of phrase stand together, in order, in text (both stemmed)."""
     n = len(phrase)
     return any(text[i:i + n] == phrase for i in range(len(text) - n + 1))
+
+
+def _label_of(written: str, text: str) -> str:
+    """The entity label of the fact of text that holds a written number ("EUR 900" in
+    "set at EUR 900" is MONEY); CARDINAL when none does."""
+    return next((f.label for f in find_facts(text) if written in f.text), "CARDINAL")
 
 
 def _before_verb(phrase: str) -> str:

@@ -854,3 +854,16 @@ def test_a_total_asked_for_is_not_given_by_a_figure_for_each_one(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0
     verdict = _assess(bot, "How much money does each eel voucher give?")
     assert verdict.signals["kind_missing"] == 0.0
+
+
+def test_a_wrong_figure_in_the_question_is_a_premise_the_release_corrects(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers set the eel licence fee at EUR 800 to fund river restoration."),
+    )
+    verdict = _assess(bot, "Why did ministers set the eel licence fee at EUR 900?")
+    assert verdict.signals["unknown_name"] == 0.0  # EUR 800 corrects it
+    # With no figure of its sort in the evidence, a number no release writes stays unknown.
+    verdict = _assess(bot, "Why did ministers set the eel licence fee at 45%?")
+    assert verdict.signals["unknown_name"] == 1.0
