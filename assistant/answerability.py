@@ -307,6 +307,8 @@ class Assessor:
         wanted = content_words(_before_verb(counted.group(1)))
         if not wanted or wanted[0] == "times":  # "how many times": any number of events
             return True
+        if fact.label == "PERCENT" and counted.group(1).split()[0].lower() == "of":
+            return True  # "how many of the boats …?": "one in four" says it as a share
         # "How many Europeans …": a nationality counts people.
         demonyms = {w for f in find_facts(counted.group(1)) if f.label == "NORP"
                     for w in words(f.text)}

@@ -867,3 +867,15 @@ def test_a_wrong_figure_in_the_question_is_a_premise_the_release_corrects(tmp_pa
     # With no figure of its sort in the evidence, a number no release writes stays unknown.
     verdict = _assess(bot, "Why did ministers set the eel licence fee at 45%?")
     assert verdict.signals["unknown_name"] == 1.0
+
+
+def test_how_many_of_them_is_answered_by_a_share(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "One in four arrests for eel smuggling concerned a person under 20."),
+        ("summer", "Riga", "5 June 2031", "Many people visited the herring fair."),
+    )
+    question = "How many of the people arrested for eel smuggling were under 20?"
+    sentence = "One in four arrests for eel smuggling concerned a person under 20."
+    assert bot.assessor.holds("count", sentence, question)
