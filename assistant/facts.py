@@ -242,7 +242,8 @@ def find_facts(text: str) -> tuple[Fact, ...]:
             # The written form wins over what the model found inside or across it.
             found = [f for f in found if f.end <= m.start() or f.start >= m.end()]
             found.append(Fact(kind.label, m.group(0), m.start(), m.end()))
-    found = [Fact("PERSON", f.text, f.start, f.end) if _beside_role(text, f) else f
+    found = [Fact("PERSON", f.text, f.start, f.end) if _beside_role(text, f)
+             else Fact("GPE", f.text, f.start, f.end) if _town(text, f) else f
              for f in found]
     return tuple(sorted(found, key=lambda f: f.start))
 
@@ -259,6 +260,13 @@ _BODY_WORDS = frozenset(
     "commission council parliament agency union presidency department ministry office"
     " authority bank court fund committee service government republic kingdom"
     " directorate institute".split())
+
+
+def _town(text: str, fact: Fact) -> bool:
+    """Whether a one-word "person" stands after "in" or "at" ("its seat in Bratislava"):
+    a town the small model took for a person (a release names a person in full)."""
+    return fact.label == "PERSON" and " " not in fact.text.strip() \
+        and bool(re.search(r"\b(?:in|at)\s+$", text[:fact.start]))
 
 
 def _beside_role(text: str, fact: Fact) -> bool:

@@ -283,3 +283,8 @@ def test_large_counts_and_shares_are_read_as_written(text, label, fact):
 ])
 def test_who_is_a_role_named_by_a_compound_asks_for_a_person(question):
     assert asked_kind(question) == "human"
+
+
+def test_a_one_word_person_after_in_is_a_town():
+    text = "The new fisheries agency will have its seat in Jelgava from 2032."
+    assert "Jelgava" in [f.text for f in facts_of("place", text)]
