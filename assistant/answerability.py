@@ -295,7 +295,8 @@ class Assessor:
             return False
         if fact.label in PLACE_LABELS:
             return any(w not in self._lower_case for w in named) \
-                and not _inside_name(text, fact.start, fact.end)
+                and not _inside_name(text, fact.start, fact.end) \
+                and not (kind == "place" and _acts(text, fact))
         return " " in fact.text or fact.text.lower() not in self._lower_case
 
     def _counts(self, fact, text: str, asked: str) -> bool:
@@ -867,6 +868,14 @@ def _label_of(written: str, text: str) -> str:
     """The entity label of the fact of text that holds a written number ("EUR 900" in
     "set at EUR 900" is MONEY); CARDINAL when none does."""
     return next((f.label for f in find_facts(text) if written in f.text), "CARDINAL")
+
+
+def _acts(text: str, fact) -> bool:
+    """Whether a place is the one acting, its verb right after it ("Ireland *proposed* an
+    exercise"): a country that speaks or asks, not where something happens."""
+    following = next((t for t in tagged(text) if t.idx >= fact.end), None)
+    return following is not None and following.pos_ in ("VERB", "AUX") \
+        and following.tag_ in ("VBD", "VBZ", "VBP", "MD")
 
 
 def _before_verb(phrase: str) -> str:

@@ -879,3 +879,17 @@ def test_how_many_of_them_is_answered_by_a_share(tmp_path):
     question = "How many of the people arrested for eel smuggling were under 20?"
     sentence = "One in four arrests for eel smuggling concerned a person under 20."
     assert bot.assessor.holds("count", sentence, question)
+
+
+def test_a_country_that_acts_is_not_where_something_happens(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Denmark proposed an eel monitoring exercise on the 3rd of May 2031.\n\n"
+         "The herring exercise will take place in Bergen in June 2031."),
+    )
+    assert not bot.assessor.holds(
+        "place", "Denmark proposed an eel monitoring exercise on the 3rd of May 2031.",
+        "Where will the eel monitoring exercise take place?")
+    reply = bot.ask("Where will the herring exercise take place?")
+    assert reply.answered and "Bergen" in reply.text, reply.text
