@@ -296,7 +296,8 @@ class Assessor:
         if fact.label in PLACE_LABELS:
             return any(w not in self._lower_case for w in named) \
                 and not _inside_name(text, fact.start, fact.end) \
-                and not (kind == "place" and _acts(text, fact))
+                and not (kind == "place" and (_acts(text, fact) or not _located(text, fact)
+                                              and asked_noun(asked) not in INSTANCE_NOUNS))
         return " " in fact.text or fact.text.lower() not in self._lower_case
 
     def _counts(self, fact, text: str, asked: str) -> bool:
@@ -868,6 +869,18 @@ def _label_of(written: str, text: str) -> str:
     """The entity label of the fact of text that holds a written number ("EUR 900" in
     "set at EUR 900" is MONEY); CARDINAL when none does."""
     return next((f.label for f in find_facts(text) if written in f.text), "CARDINAL")
+
+
+# What stands before a place that says where: a locative preposition, or a comma (a
+# title line or dateline: "Council, Brussels, 24 November"); not "against", "on",
+# "with", which make it a topic ("the war against Ukraine").
+_LOCATED = re.compile(r"(?:\b(?:in|at|near|outside|inside|from|to|into|across|of)\s+(?:the\s+)?"
+                      r"|,\s*|^\s*)$", re.I)
+
+
+def _located(text: str, fact) -> bool:
+    """Whether a place stands where a location is said (see _LOCATED)."""
+    return bool(_LOCATED.search(text[:fact.start]))
 
 
 def _acts(text: str, fact) -> bool:

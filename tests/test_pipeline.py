@@ -893,3 +893,18 @@ def test_a_country_that_acts_is_not_where_something_happens(tmp_path):
         "Where will the eel monitoring exercise take place?")
     reply = bot.ask("Where will the herring exercise take place?")
     assert reply.answered and "Bergen" in reply.text, reply.text
+
+
+def test_a_place_named_as_a_topic_is_not_where_something_happens(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers prepared the eel summit, which will discuss support for Latvia and "
+         "Estonia."),
+    )
+    sentence = ("Ministers prepared the eel summit, which will discuss support for Latvia and "
+                "Estonia.")
+    assert not bot.assessor.holds("place", sentence, "Where will the eel summit be held?")
+    # ... while a question asking which countries is answered by their names.
+    assert bot.assessor.holds("place", sentence, "Which countries will the eel summit "
+                                                 "discuss support for?")
