@@ -253,7 +253,7 @@ def find_facts(text: str) -> tuple[Fact, ...]:
 # it for: it knows English names far better than other Europeans'.
 _ROLE = (r"(?:minister|secretary|commissioner|president|director|spokesperson|ambassador"
          r"|chair|chairman|chairwoman|chairperson|mayor|rapporteur|governor)")
-_ROLE_AFTER = re.compile(rf",\s+(?:[\w'’-]+\s+){{0,3}}?{_ROLE}\b", re.I)
+_ROLE_AFTER = re.compile(rf",\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){{0,3}}?(?i:{_ROLE})\b")
 _ROLE_BEFORE = re.compile(rf"\b{_ROLE}\b[^,.;:]{{0,60}},\s*$", re.I)
 # Words that name a body, not a person ("European Commission, Commissioner …").
 _BODY_WORDS = frozenset(
@@ -266,7 +266,7 @@ def _town(text: str, fact: Fact) -> bool:
     """Whether a one-word "person" stands after "in" or "at" ("its seat in Bratislava"):
     a town the small model took for a person (a release names a person in full)."""
     return fact.label == "PERSON" and " " not in fact.text.strip() \
-        and bool(re.search(r"\b(?:in|at)\s+$", text[:fact.start]))
+        and bool(re.search(r"\b(?:in|at)\s+$", text[max(0, fact.start - 8):fact.start]))
 
 
 def _beside_role(text: str, fact: Fact) -> bool:
@@ -278,7 +278,10 @@ def _beside_role(text: str, fact: Fact) -> bool:
             or n.lower().strip("’'") in _BODY_WORDS or re.fullmatch(_ROLE, n, re.I)
             for n in names):
         return False
-    return bool(_ROLE_AFTER.match(text[fact.end:]) or _ROLE_BEFORE.search(text[:fact.start]))
+    # (A place after a role is the role's country: "the Minister of Albania, North
+    # Macedonia and Serbia".)
+    return bool(_ROLE_AFTER.match(text, fact.end) or fact.label not in ("GPE", "LOC")
+                and _ROLE_BEFORE.search(text, max(0, fact.start - 120), fact.start))
 
 
 def date_parts(text: str) -> tuple[int, int, int] | None:
@@ -288,8 +291,10 @@ def date_parts(text: str) -> tuple[int, int, int] | None:
     year = re.search(r"\b(1[89]|20)\d\d\b", text)
     if not year:
         return None
-    month = next((n for n, name in enumerate(MONTHS, 1)
-                  if re.search(rf"\b{name[:3]}", text, re.I)), 0)
+    # The first month name written before the year, as dates write it ("12 December
+    # 2025 to 15 January 2026" is in December 2025).
+    named = re.search(_MONTH, text[:year.start()])
+    month = [m[:3] for m in MONTHS].index(named.group(0)[:3].lower()) + 1 if named else 0
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text[:year.start()])
     return int(year.group(0)), month, int(day.group(1)) if day and month else 0
 
@@ -453,8 +458,9 @@ KIND_OF_NOUN = {
                     "amount"),
     **dict.fromkeys("number percentage share proportion".split(), "count"),
     # Nouns whose value is a figure: a sentence without one does not give it.
-    **dict.fromkeys("age ages rate rates limit limits ceiling ceilings threshold thresholds"
-                    " quota quotas fee fees fine fines tariff tariffs".split(), "measure"),
+    # (Not "limits" or "fees": "what limits were placed on …" asks for rules.)
+    **dict.fromkeys("age ages rate rates limit ceiling ceilings threshold thresholds"
+                    " quota quotas fee tariff tariffs".split(), "measure"),
     **dict.fromkeys("city cities country countries place places town towns venue venues"
                     " location locations state states region regions site sites".split(),
                     "place"),
@@ -504,8 +510,9 @@ _CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.I)
 # A yes/no question whether a deadline or date was set: only a date says yes (one the
 # question names itself is checked, not asked for).
 _DEADLINE_ASKED = re.compile(
-    r"^\s*(?:[^,?]{1,60},\s*)?(?:did|does|do|has|have|had|is|are|was|were|will)\b[^?]*"
-    r"\b(?:deadline|deadlines|date|dates|timetable|timeline)\b", re.I)
+    r"^\s*(?:(?!(?:who|whom|what|when|where|which|how|why)\b)[^,?]{1,60},\s*)?"
+    r"(?:did|does|do|has|have|had|is|are|was|were|will)\b[^?]*"
+    r"(?<!to )\b(?:deadline|deadlines|date|dates|timetable|timeline)\b", re.I)  # not "to date"
 
 
 # "Where and when did …?", "When and where …?", "Who and when …?": two kinds at once.
@@ -602,13 +609,15 @@ def _subject_noun(question: str) -> str:
     tokens = [t for t in tagged(question) if not t.is_punct]
     if len(tokens) < 3 or tokens[1].lower_ not in _COPULAS:
         return ""
-    head = ""
+    head = None
     for token in tokens[2:2 + _NOUN_WINDOW]:
         if token.pos_ in ("NOUN", "PROPN"):
-            head = token.lower_
-        elif head:
+            if head is not None and head.pos_ == "NOUN" and token.pos_ == "PROPN":
+                break  # "the minister Ana Pereira": a name after the role
+            head = token
+        elif head is not None:
             break
-    return head
+    return head.lower_ if head is not None else ""
 
 _CATEGORY = frozenset("type types kind kinds sort sorts category form".split())
 

@@ -288,3 +288,28 @@ def test_who_is_a_role_named_by_a_compound_asks_for_a_person(question):
 def test_a_one_word_person_after_in_is_a_town():
     text = "The new fisheries agency will have its seat in Jelgava from 2032."
     assert "Jelgava" in [f.text for f in facts_of("place", text)]
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("the marketing year 2031", (2031, 0, 0)),  # "mar" in "marketing" is no March
+    ("12 December 2030 to 15 January 2031", (2030, 12, 12)),
+])
+def test_a_date_s_month_is_the_month_name_written_before_its_year(text, parts):
+    assert facts.date_parts(text) == parts
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Foreign Minister of Albania, North Macedonia and Serbia met.", "North Macedonia"),
+    ("New Zealand, whose Prime Minister attended, joined.", "New Zealand"),
+])
+def test_a_country_beside_a_role_is_no_person(text, name):
+    assert name not in [f.text for f in facts_of("human", text)]
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Has the eel fund paid out any money to date?", []),
+    ("Who is the minister Ana Pereira?", ["human"]),
+    ("Who chaired the meeting, was it the Polish minister?", ["person"]),
+])
+def test_questions_that_only_look_like_other_kinds(question, kinds):
+    assert asked_kinds(question) == kinds

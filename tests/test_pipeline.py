@@ -908,3 +908,9 @@ def test_a_place_named_as_a_topic_is_not_where_something_happens(tmp_path):
     # ... while a question asking which countries is answered by their names.
     assert bot.assessor.holds("place", sentence, "Which countries will the eel summit "
                                                  "discuss support for?")
+
+
+def test_a_place_after_in_is_where_even_before_a_verb(tiny_bot):
+    assert tiny_bot.assessor.holds(
+        "place", "The informal meeting in Riga was chaired by the Presidency.",
+        "Where was the informal meeting held?")
