@@ -523,8 +523,10 @@ class Assessor:
         about_meeting = _about_meeting(question)
         best_sp, best_span, best = max(chosen, key=lambda c: c[2])
         best_text = best_sp.passage.sentence_text(best_span)
-        missing = [k for k in kinds if not any(
-            self.gives(k, sp.passage, span, asked, about_meeting) for sp, span, _ in chosen)]
+        # The kinds asked that each chosen sentence gives.
+        given = [[k for k in kinds if self.gives(k, sp.passage, span, asked, about_meeting)]
+                 for sp, span, _ in chosen]
+        missing = [k for k in kinds if not any(k in gives for gives in given)]
         if kinds in ([], ["name"]) and asks_for_several(question) \
                 and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
                 _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
@@ -559,11 +561,9 @@ class Assessor:
         # The passages whose sentences give the fact asked for must be about what it is
         # asked of ("the Alliance" there may stand for the name the question gives).
         giving = " ".join(dict.fromkeys(
-            f"{sp.passage.section} {sp.passage.text}" for sp, span, _ in chosen
-            if any(self.gives(k, sp.passage, span, asked, about_meeting)
-                   for k in kinds if k not in ("quote", "name"))))
-        other_names = (self._other_names(question, quoted, chosen) or self._other_names(
-            question, giving, chosen)) if giving else None
+            f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
+            if set(gives) - {"quote", "name"}))
+        other_names = self._other_names(question, (quoted, giving), chosen) if giving else None
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -603,38 +603,46 @@ class Assessor:
             reasons.append("Its closest passages only repeat the question")
         return signals, reasons
 
-    def _other_names(self, question: str, quoted: str, chosen: list[Candidate]):
+    def _other_names(self, question: str, evidence: tuple[str, ...], chosen: list[Candidate]):
         """(names asked, names stated) when a fact is asked about a place or a named
-        body the corpus knows but the quoted sentences never name, while they name
-        another of its sort: Latvia's figure is not given by a sentence about
-        Estonia's, nor the Defence Fund's by one about the Assistance Fund (a named
-        body's sort is its last word). The meeting's own place and name (in its
-        release's title lines) are no such names. None otherwise."""
-        said = [stem(w) for w in words(quoted) if w not in STOPWORDS]
+        body the corpus knows but a text of the evidence (the quoted sentences, then the
+        passages that give the fact) never names, while it names another of its sort:
+        Latvia's figure is not given by a sentence about Estonia's, nor the Defence
+        Fund's by one about the Assistance Fund (a named body's sort is its last word).
+        The meeting's own place and name (in its release's title lines) are no such
+        names. None otherwise."""
         slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
         titled = {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
                   if p.id == f"{slug}#head" for w in words(p.text)}
-        stated_facts = [f for f in find_facts(quoted) if f.label in _SORTED_LABELS]
-        asked, stated = [], set()
+        names = []
         for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
             place = fact.label == "GPE"
-            if fact.label not in _SORTED_LABELS or not named or not place and len(named) < 2 \
-                    or not all(s in self._corpus_stems for s in named) \
-                    or all(s in titled for s in named) or _within(named, said) \
-                    or place and len(named) == 1 and any(w.startswith(named[0]) for w in said):
-                continue  # ("Ukrainian refugees" name Ukraine)
-            # (A name within the other, "the Alliance" beside "the Ports Alliance", is
-            # the same body.)
-            others = {f.text for f in stated_facts if (f.label == "GPE") == place
-                      and (place or _sort(f) == named[-1]) and not (
-                          set(named) <= (stems := {stem(w) for w in words(f.text)
-                                                   if w not in STOPWORDS})
-                          or stems <= set(named))}
-            if others:
-                asked.append(_bare(fact.text))
-                stated |= {_bare(o) for o in others}
-        return (asked, sorted(stated)) if asked else None
+            if fact.label in _SORTED_LABELS and named and (place or len(named) > 1) \
+                    and all(s in self._corpus_stems for s in named) \
+                    and not all(s in titled for s in named):
+                names.append((fact.text, named, place))
+        for text in evidence:
+            said = [stem(w) for w in words(text) if w not in STOPWORDS]
+            stated_facts = [f for f in find_facts(text) if f.label in _SORTED_LABELS]
+            asked, stated = [], set()
+            for name, named, place in names:
+                if _within(named, said) or place and len(named) == 1 and any(
+                        w.startswith(named[0]) for w in said):
+                    continue  # named there ("Ukrainian refugees" name Ukraine)
+                # (A name within the other, "the Alliance" beside "the Ports Alliance",
+                # is the same body.)
+                others = {f.text for f in stated_facts if (f.label == "GPE") == place
+                          and (place or _sort(f) == named[-1]) and not (
+                              set(named) <= (stems := {stem(w) for w in words(f.text)
+                                                       if w not in STOPWORDS})
+                              or stems <= set(named))}
+                if others:
+                    asked.append(_bare(name))
+                    stated |= {_bare(o) for o in others}
+            if asked:
+                return asked, sorted(stated)
+        return None
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen
