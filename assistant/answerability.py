@@ -531,6 +531,9 @@ class Assessor:
                 and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
                 _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
             missing.append("several")  # "Which five files …?" and only "Five key files …"
+        elif asks_for_several(question) and "several" not in missing and _only_counted(
+                asked_noun(question), [sp.passage.sentence_text(span) for sp, span, _ in chosen]):
+            missing.append("several")  # "Which ports …?" and only "33 ports"
         holds_kind = not missing
 
         def weighed(text: str) -> list[str]:
@@ -788,6 +791,31 @@ def _lists(text: str, asked: str) -> bool:
     return any(t.lower_ == "and" and 0 < t.i < len(tokens) - 1
                and tokens[t.i - 1].pos_ in ("NOUN", "PROPN")
                and tokens[t.i + 1].pos_ in ("DET", "NOUN", "PROPN") for t in tokens)
+
+
+def _only_counted(noun: str, texts: list[str]) -> bool:
+    """Whether the texts count the asked-for things ("14 member states", "five key
+    files") without naming them: after the count, before any verb, comes no list (a
+    colon or bullet, names: "five member states: Belgium, …"; not "33 ports, and
+    called for: …")."""
+    noun_stem = stem(noun) if noun else ""
+    counted = False
+    for text in texts:
+        tokens = list(tagged(text))
+        for t in tokens:
+            if stem(t.lower_) != noun_stem or not any(
+                    b.like_num or b.pos_ == "NUM" for b in tokens[max(0, t.i - 3):t.i]):
+                continue
+            after = []
+            for u in tokens[t.i + 1:]:
+                if u.pos_ in ("VERB", "AUX"):
+                    break
+                after.append(u)
+            if any(u.text in (":", ";", "(", "-", "•") or u.ent_type_ and u.pos_ == "PROPN"
+                   for u in after):
+                return False  # "five member states, in protocol order: - Belgium; …"
+            counted = True
+    return counted
 
 
 def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -914,3 +914,19 @@ def test_a_place_after_in_is_where_even_before_a_verb(tiny_bot):
     assert tiny_bot.assessor.holds(
         "place", "The informal meeting in Riga was chaired by the Presidency.",
         "Where was the informal meeting held?")
+
+
+def test_which_things_are_not_answered_by_how_many_there_are(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The eel restocking programme now covers 12 rivers, and ministers called for:"
+         "\n\n- more fish passes;\n- fewer turbines.\n\n"
+         "Inspectors reviewed the herring fisheries of three member states, in order: "
+         "Denmark, Estonia and Latvia."),
+    )
+    verdict = _assess(bot, "Which rivers does the eel restocking programme cover?")
+    assert verdict.signals["kind_missing"] == 1.0, verdict.sentences
+    assert "named one by one" in verdict.reason
+    verdict = _assess(bot, "Which member states had their herring fisheries reviewed?")
+    assert verdict.signals["kind_missing"] == 0.0, verdict.reason
