@@ -1032,6 +1032,13 @@ def _about_meeting(question: str) -> bool:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+_PERIOD_YEAR = re.compile(
+    r"\b(?:for|in|during|of)\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
+
+
+_BASELINE_YEAR = re.compile(r"\b(?:compared (?:with|to)|than|since)\s+(?:19|20)\d\d\b")
+
+
 def _other_years(question: str, quoted: str, titles: str):
     """(years asked, years stated) when the question asks about a year that the quoted
     sentences and their releases' titles never name while they name another: figures
@@ -1040,8 +1047,12 @@ def _other_years(question: str, quoted: str, titles: str):
     if is_yes_no(question):
         return None
     asked = sorted({y for y in _YEAR.findall(question)})
-    missing = [y for y in asked if y not in quoted and y not in titles]
-    stated = sorted(set(_YEAR.findall(quoted)) - set(asked))
+    # A year the fact is asked for ("the budget for 2026"), not the meeting's ("the
+    # June 2026 Council"), must be in the quoted sentences, not only in a title.
+    period = {m.group(1) for m in _PERIOD_YEAR.finditer(question)}
+    missing = [y for y in asked if y not in quoted and (y in period or y not in titles)]
+    # A year a figure is compared with ("down 7% compared with 2026") is no period.
+    stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub("", quoted))) - set(asked))
     return (missing, stated) if missing and stated else None
 
 

@@ -930,3 +930,19 @@ def test_which_things_are_not_answered_by_how_many_there_are(tmp_path):
     assert "named one by one" in verdict.reason
     verdict = _assess(bot, "Which member states had their herring fisheries reviewed?")
     assert verdict.signals["kind_missing"] == 0.0, verdict.reason
+
+
+def test_a_figure_for_the_next_year_does_not_answer_for_the_meeting_s_year(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("autumn", "Oslo", "11 November 2031",
+         "The Commission announced an eel restocking budget of EUR 40 million for 2032.\n\n"
+         "Herring catches will be cut by 5% compared with 2031."),
+    )
+    # The title's year is the meeting's: it does not say the budget is for 2031.
+    verdict = _assess(bot, "What is the eel restocking budget for 2031?")
+    assert not verdict.answerable and "2032" in verdict.reason, verdict.reason
+    assert _assess(bot, "What is the eel restocking budget for 2032?").answerable
+    # A year a figure is compared with is no period the sentence speaks of.
+    verdict = _assess(bot, "By how much will herring catches be cut in 2032?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
