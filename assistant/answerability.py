@@ -567,6 +567,12 @@ class Assessor:
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) - {"quote", "name"}))
         other_names = self._other_names(question, (quoted, giving), chosen) if giving else None
+        # A figure or date asked of a country or town is given by a passage naming it
+        # (unless it is the meeting's date, given by its title).
+        unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
+            self._unnamed_places(question, chosen, [
+            f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
+            if set(gives) & FIGURE_KINDS])
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -578,7 +584,7 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
-            "unknown_name": float(bool(unknown or other_years or other_names)),
+            "unknown_name": float(bool(unknown or other_years or other_names or unnamed)),
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
@@ -594,6 +600,9 @@ class Assessor:
             asked_names, stated = other_names
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
                            f"not {', '.join(asked_names)}")
+        if unnamed and not other_names:
+            reasons.append(f"The passages that give the figure asked for never name "
+                           f"{', '.join(unnamed)}")
         if other_years:
             asked_years, stated = other_years
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
@@ -614,9 +623,7 @@ class Assessor:
         Fund's by one about the Assistance Fund (a named body's sort is its last word).
         The meeting's own place and name (in its release's title lines) are no such
         names. None otherwise."""
-        slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
-        titled = {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
-                  if p.id == f"{slug}#head" for w in words(p.text)}
+        titled = self._titled(chosen)
         names = []
         for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
@@ -646,6 +653,32 @@ class Assessor:
             if asked:
                 return asked, sorted(stated)
         return None
+
+    def _titled(self, chosen: list[Candidate]) -> set[str]:
+        """The stems of the chosen releases' title lines (the meeting's own names)."""
+        slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
+        return {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
+                if p.id == f"{slug}#head" for w in words(p.text)}
+
+    def _unnamed_places(self, question: str, chosen: list[Candidate],
+                        giving: list[str]) -> list[str]:
+        """The places (countries, towns) the question names, that the corpus knows and
+        the chosen releases' title lines do not, which no text of giving names
+        ("Ukrainian" names Ukraine); none when giving is empty."""
+        if not giving:
+            return []
+        said = [stem(w) for w in words(" ".join(giving)) if w not in STOPWORDS]
+        titled = self._titled(chosen)
+        unnamed = []
+        for fact in find_facts(question.split("\n")[0]):
+            named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
+            if fact.label != "GPE" or not named or not all(
+                    s in self._corpus_stems for s in named) or all(s in titled for s in named):
+                continue
+            if not (_within(named, said) or len(named) == 1 and any(
+                    w.startswith(named[0]) for w in said)):
+                unnamed.append(_bare(fact.text))
+        return unnamed
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen
@@ -1007,6 +1040,7 @@ _MEETING_SUBJECTS = frozenset(
     " presidency states participants delegates they it we".split())
 # Where and when a release's title says: where and when its meeting took place.
 HEADER_KINDS = ("place", "date", "time")
+FIGURE_KINDS = frozenset(("amount", "count", "measure", "date", "time", "duration"))
 
 
 def _about_meeting(question: str) -> bool:

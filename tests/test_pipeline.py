@@ -946,3 +946,19 @@ def test_a_figure_for_the_next_year_does_not_answer_for_the_meeting_s_year(tmp_p
     # A year a figure is compared with is no period the sentence speaks of.
     verdict = _assess(bot, "By how much will herring catches be cut in 2032?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+
+
+def test_a_figure_asked_of_a_country_is_given_only_by_a_passage_naming_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed the state of fish stocks in the Baltic Sea.\n\n"
+         "## Eel\n\nThe eel restocking fund has EUR 40 million for 2031-2035.\n\n"
+         "## Herring\n\nLatvia presented a note on herring."),
+    )
+    verdict = _assess(bot, "How much money does Latvia receive from the eel restocking fund?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+    assert "Latvia" in verdict.reason, verdict.reason
+    # The meeting's own place (its title) names where the meeting was, not the fund's.
+    verdict = _assess(bot, "How much money does the eel restocking fund in Oslo have?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
