@@ -567,10 +567,10 @@ class Assessor:
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) - {"quote", "name"}))
         other_names = self._other_names(question, (quoted, giving), chosen) if giving else None
-        # A figure or date asked of a country or town is given by a passage naming it
-        # (unless it is the meeting's date, given by its title).
+        # A figure or date asked of a country, a town or a named body is given by a
+        # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
-            self._unnamed_places(question, chosen, [
+            self._unnamed(question, chosen, [
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) & FIGURE_KINDS])
         asked_stems = query_stems | set(content_stems(question))
@@ -660,24 +660,29 @@ class Assessor:
         return {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
                 if p.id == f"{slug}#head" for w in words(p.text)}
 
-    def _unnamed_places(self, question: str, chosen: list[Candidate],
-                        giving: list[str]) -> list[str]:
-        """The places (countries, towns) the question names, that the corpus knows and
-        the chosen releases' title lines do not, which no text of giving names
-        ("Ukrainian" names Ukraine); none when giving is empty."""
+    def _unnamed(self, question: str, chosen: list[Candidate], giving: list[str]) -> list[str]:
+        """The places (countries, towns) and named bodies (of two words or more) the
+        question names, that the corpus knows and the chosen releases' title lines do
+        not, which no text of giving names; none when giving is empty. "Ukrainian"
+        names Ukraine, and "the Alliance" the Ports Alliance."""
         if not giving:
             return []
         said = [stem(w) for w in words(" ".join(giving)) if w not in STOPWORDS]
+        # Capitalised words: "the Board" names the Herring Advisory Board by its head.
+        heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", " ".join(giving))}
         titled = self._titled(chosen)
         unnamed = []
         for fact in find_facts(question.split("\n")[0]):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
-            if fact.label != "GPE" or not named or not all(
-                    s in self._corpus_stems for s in named) or all(s in titled for s in named):
+            place = fact.label == "GPE"
+            if not named or not (place or fact.label in _BODY_LABELS and len(named) > 1) \
+                    or not all(s in self._corpus_stems for s in named) \
+                    or all(s in titled for s in named):
                 continue
-            if not (_within(named, said) or len(named) == 1 and any(
-                    w.startswith(named[0]) for w in said)):
-                unnamed.append(_bare(fact.text))
+            if _within(named, said) or place and len(named) == 1 and any(
+                    w.startswith(named[0]) for w in said) or not place and named[-1] in heads:
+                continue
+            unnamed.append(_bare(fact.text))
         return unnamed
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
@@ -917,6 +922,7 @@ def _asked_action(question: str) -> str:
 
 # Entity labels of names whose sort can be told: a place, or a body named by several
 # words whose last one says what it is ("the Ukraine Assistance Fund": a fund).
+_BODY_LABELS = frozenset({"ORG", "FAC", "PRODUCT", "EVENT"})
 _SORTED_LABELS = frozenset({"GPE", "ORG", "FAC", "LAW", "PRODUCT", "EVENT"})
 
 

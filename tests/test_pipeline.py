@@ -954,11 +954,18 @@ def test_a_figure_asked_of_a_country_is_given_only_by_a_passage_naming_it(tmp_pa
         ("spring", "Oslo", "11 March 2031",
          "Ministers discussed the state of fish stocks in the Baltic Sea.\n\n"
          "## Eel\n\nThe eel restocking fund has EUR 40 million for 2031-2035.\n\n"
-         "## Herring\n\nLatvia presented a note on herring."),
+         "## Herring\n\nLatvia presented a note on herring. The Herring Advisory Board "
+         "met twice."),
     )
     verdict = _assess(bot, "How much money does Latvia receive from the eel restocking fund?")
     assert verdict.signals["unknown_name"] == 1.0, verdict.reason
     assert "Latvia" in verdict.reason, verdict.reason
+    # A named body too; "the Board" in the passage names it by its short form.
+    asked = "How much money does the Herring Advisory Board receive?"
+    assert bot.assessor._unnamed(asked, [], ["The fund has EUR 40 million."]) == [
+        "Herring Advisory Board"]
+    assert bot.assessor._unnamed(asked, [], ["The Board will receive EUR 2 million."]) == []
     # The meeting's own place (its title) names where the meeting was, not the fund's.
     verdict = _assess(bot, "How much money does the eel restocking fund in Oslo have?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+
