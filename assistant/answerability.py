@@ -84,6 +84,14 @@ _NAMES_ASKED = re.compile(
     r"|\bwho (?:is|are|was|were|gets?|got) (?:named|mentioned|quoted|cited)\b",
     re.IGNORECASE,
 )
+# "Who is Ana Pereira?", "What is Ana Pereira's job?": a person named in full (two to
+# four capitalised words) whose role is asked.
+_NAME = r"([A-ZÀ-Ž][\w'’-]+(?:\s+[A-ZÀ-Ž][\w'’-]+){1,3})"
+_WHO_IS = re.compile(
+    rf"^\s*(?:(?i:who\s+(?:is|was)\s+){_NAME}"
+    rf"|(?i:what\s+(?:is|was)\s+){_NAME}(?i:['’]s?\s+(?:job|role|position|title|post|function))"
+    rf"|(?i:what\s+(?:job|role|position|title|post|function)\s+(?:does|did)\s+){_NAME}"
+    rf"(?i:\s+(?:hold|have))|(?i:what\s+does\s+){_NAME}(?i:\s+do))\s*\??\s*$")
 # Words a question uses to point at the document rather than at what it reports
 # ("the minister quoted", "as cited"), beside those STOPWORDS already drops
 # ("according to the release"): no sentence need hold them.
@@ -341,6 +349,11 @@ class Assessor:
             named = self._named_people(retrieval)
             if named:
                 return Verdict(True, "", named, 1.0)
+        role_of = _WHO_IS.match(focus.split("\n")[0])
+        if role_of:  # the sentences that name the person say who they are
+            naming = self._naming(next(filter(None, role_of.groups())), retrieval)
+            if naming:
+                return Verdict(True, "", naming, 1.0)
         chosen = self.choose(focus, retrieval, candidates)
         signals, reasons = self.signals(focus, retrieval, chosen, candidates)
         probability = self.model.probability(signals)
@@ -739,6 +752,37 @@ class Assessor:
         stated = {f.label for f in find_facts(quotes) if numbers(f.text)} - {"DATE", "TIME"}
         return [w for w in unknown if not (numbers(w) and not _YEAR.fullmatch(w) and (
             _label_of(w, question) in stated or _label_of(w, question) == "CARDINAL" and stated))]
+
+    def _naming(self, name: str, retrieval: Retrieval) -> list[Candidate]:
+        """The first sentences that write the name (the retrieved passages first, then
+        every release), as candidates; at most two. A title before the name may be
+        the asker's own."""
+        names = name.split()
+        for start in range(len(names) - 1):  # "Commissioner Ana Pereira": Ana Pereira
+            found = self._naming_in_full(" ".join(names[start:]).casefold(), retrieval)
+            if found:
+                return found
+        return []
+
+    def _naming_in_full(self, wanted: str, retrieval: Retrieval) -> list[Candidate]:
+        """_naming for one form of the name (casefolded)."""
+        scored = {(sp.passage.id, span): (sp, score)
+                  for sp in retrieval.passages for span, score in sp.best_sentences}
+        passages = [sp.passage for sp in retrieval.passages] + [
+            p for d in self.corpus.documents for p in self.corpus.passages_of(d.slug)]
+        found, seen = [], set()
+        for passage in passages:
+            for span in passage.sentences:
+                if (passage.id, span) in seen:
+                    continue
+                seen.add((passage.id, span))
+                if wanted in " ".join(passage.sentence_text(span).split()).casefold():
+                    sp, score = scored.get((passage.id, span),
+                                           (ScoredPassage(passage, 0.0), 0.0))
+                    found.append((sp, span, score))
+                    if len(found) == 2:
+                        return found
+        return found
 
     def _named_people(self, retrieval: Retrieval) -> list[Candidate]:
         """The sentences of the best-matching release that name people, in reading order."""

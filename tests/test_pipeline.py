@@ -969,3 +969,21 @@ def test_a_figure_asked_of_a_country_is_given_only_by_a_passage_naming_it(tmp_pa
     verdict = _assess(bot, "How much money does the eel restocking fund in Oslo have?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
 
+
+
+def test_who_a_named_person_is_is_answered_by_the_sentence_that_names_them(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed eel stocks and the herring quota for 2032 at length.\n\n"
+         "## Herring\n\nThe Director of the Herring Institute, Ōda Lindqvist, presented "
+         "the new stock assessment.\n\n"
+         "> “We cannot fish what is not there.”\n\n— Marta Kowal, Minister of Fisheries"),
+    )
+    for question, role in (("Who is Ōda Lindqvist?", "Director of the Herring Institute"),
+                           ("what is Marta Kowal's job?", "Minister of Fisheries"),
+                           ("Who is Minister Marta Kowal?", "Minister of Fisheries")):
+        reply = bot.ask(question)
+        assert reply.answered and role in reply.text, (question, reply.text)
+    # A name no release writes is still unknown.
+    assert not bot.ask("Who is Jonas Berg?").answered
