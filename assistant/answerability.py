@@ -115,6 +115,10 @@ _REPORTED = re.compile(
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
+# "How much did it cost?", "how much will Latvia get?": a sum or a share of the
+# subject, unlike "how much olive oil …?", which a quantity of stuff answers.
+_HOW_MUCH_VERB = re.compile(r"\bhow much (?:did|does|do|is|are|was|were|will|would|has|have"
+                            r"|had|can|could|should|money|cash|funding)\b", re.I)
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
 _PER_UNIT = re.compile(r"\s*(?:for\s+)?(?:each|apiece|per\s+\w+|a head)\b", re.I)
 # A length of time ("60 to 119 minutes", "two years"), which the entity model labels
@@ -289,6 +293,9 @@ class Assessor:
         if kind in ("amount", "count", "measure") and _TOTAL_ASKED.search(asked.split("\n")[0]) \
                 and _PER_UNIT.match(text[fact.end:]):
             return False  # "vouchers of EUR 500 each" is no total
+        if kind == "amount" and fact.label == "QUANTITY" \
+                and _HOW_MUCH_VERB.search(asked.split("\n")[0]):
+            return False  # "how much did it cost?" asks for a sum, not "2 500 hectares"
         if kind == "count":
             return self._counts(fact, text, asked)
         if kind == "measure":

@@ -173,6 +173,12 @@ FACT_TYPES: list[FactType] = [
     # may split or take for a share; a currency before or after makes them amounts.
     FactType("large number", re.compile(
         rf"\b{_NUMBER}\s(?:million|billion|thousand)\b", re.I), label="CARDINAL"),
+    # A count with its unit of measure ("more than 450 tonnes", "1 200 km"), which
+    # the small model may cut before the unit: how much of something, not how many.
+    FactType("quantity", re.compile(
+        rf"\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s?(?:tonnes?|tons?|kilogrammes?"
+        rf"|kilograms?|kg|grams?|kilometres?|kilometers?|km|metres?|meters?|hectares?|ha"
+        rf"|litres?|liters?|barrels?|cubic metres?|m3|[kMGT]W|[kMGT]Wh)\b"), label="QUANTITY"),
     FactType("amount", re.compile(
         rf"(?:€|\bEUR|\bUSD|\$|£)\s?{_NUMBER}(?:\s(?:million|billion|thousand))?"
         rf"|\b{_NUMBER}(?:\s(?:million|billion|thousand))?\s(?:euros?|EUR|dollars?)\b",

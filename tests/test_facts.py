@@ -313,3 +313,12 @@ def test_a_country_beside_a_role_is_no_person(text, name):
 ])
 def test_questions_that_only_look_like_other_kinds(question, kinds):
     assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("text, quantity", [
+    ("Inspectors seized more than 310 tonnes of mislabelled eel in 2031.", "310 tonnes"),
+    ("The new herring cable is 1 200 km long.", "1 200 km"),
+    ("The wind farm adds 90 MW to the grid.", "90 MW"),
+])
+def test_a_number_with_its_unit_of_measure_is_a_quantity(text, quantity):
+    assert ("QUANTITY", quantity) in [(f.label, f.text) for f in facts.find_facts(text)]

@@ -987,3 +987,16 @@ def test_who_a_named_person_is_is_answered_by_the_sentence_that_names_them(tmp_p
         assert reply.answered and role in reply.text, (question, reply.text)
     # A name no release writes is still unknown.
     assert not bot.ask("Who is Jonas Berg?").answered
+
+
+def test_how_much_something_cost_is_a_sum_not_a_quantity_of_stuff(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers visited an eel farm near Oslo that raises eels on 40 hectares of "
+         "ponds.\n\nInspectors seized more than 310 tonnes of mislabelled eel in 2030."),
+    )
+    verdict = _assess(bot, "How much did the eel farm near Oslo cost to build?")
+    assert verdict.signals["kind_missing"] == 1.0, verdict.sentences
+    verdict = _assess(bot, "How much mislabelled eel did inspectors seize in 2030?")
+    assert verdict.answerable and verdict.signals["kind_missing"] == 0.0, verdict.reason
