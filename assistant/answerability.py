@@ -556,11 +556,16 @@ class Assessor:
             missing.append("several")  # "Which ports …?" and only "33 ports"
         holds_kind = not missing
 
+        # "What *proportion* …?" is met by a percentage, whatever word the release uses.
+        shares = {"PERCENT"} & {f.label for sp, span, _ in chosen
+                                for f in find_facts(sp.passage.sentence_text(span))}
+
         def weighed(text: str) -> list[str]:
             # A word that only names the kind asked ("on what *date*") is met by a fact
             # of that kind, whether or not the release uses the word.
             return [w for w in content_words(text) if w not in FRAME_WORDS
-                    and not (holds_kind and KIND_NAMES.get(w) in kinds)]
+                    and not (holds_kind and KIND_NAMES.get(w) in kinds)
+                    and not (shares and w in SHARE_NOUNS)]
 
         # The question's own words: those a follow-up borrows from earlier turns found
         # the passages, and the earlier answer already met them. A follow-up with no
@@ -745,7 +750,9 @@ class Assessor:
         # Capitalised mid-sentence words, but not labels such as "USER:" or "Note:".
         for match in re.finditer(r"(?<![.?!:#]\s)(?<!^)\b([A-Z][\w-]+)\b(?!:)", question.strip()):
             word = match.group(1)
-            parts = [w for w in words(word) if w not in STOPWORDS]
+            # Of a hyphenated word only the capitalised parts name ("AI-faked": AI).
+            named = " ".join(part for part in word.split("-") if part[:1].isupper())
+            parts = [w for w in words(named) if w not in STOPWORDS]
             if parts and any(stem(w) not in self._corpus_stems for w in parts):
                 unknown.append(word)
         unknown += [
@@ -1097,6 +1104,7 @@ _MEETING_SUBJECTS = frozenset(
     " presidency states participants delegates they it we".split())
 # Where and when a release's title says: where and when its meeting took place.
 HEADER_KINDS = ("place", "date", "time")
+SHARE_NOUNS = frozenset("percentage percentages share proportion fraction".split())
 FIGURE_KINDS = frozenset(("amount", "count", "measure", "date", "time", "duration"))
 
 

@@ -1000,3 +1000,26 @@ def test_how_much_something_cost_is_a_sum_not_a_quantity_of_stuff(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0, verdict.sentences
     verdict = _assess(bot, "How much mislabelled eel did inspectors seize in 2030?")
     assert verdict.answerable and verdict.signals["kind_missing"] == 0.0, verdict.reason
+
+
+def test_what_proportion_is_met_by_a_percentage_whatever_word_the_release_uses(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Inspectors found that 12% of the eel sold online was mislabelled."),
+    )
+    verdict = _assess(bot, "What proportion of the eel sold online was mislabelled?")
+    assert verdict.signals["unknown_share"] == 0.0, verdict.reason
+    assert verdict.answerable, verdict.reason
+
+
+def test_only_the_capitalised_parts_of_a_hyphenated_word_are_a_name(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed how AI tools can detect mislabelled eel in online shops."),
+    )
+    verdict = _assess(bot, "How can AI-driven tools detect mislabelled eel?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+    verdict = _assess(bot, "How can AI-Nordic tools detect mislabelled eel?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
