@@ -592,11 +592,29 @@ def _asked_head(question: str):
         elif head is None and token.pos_ in ("VERB", "AUX") and token.lower_ not in _COPULAS \
                 and not (token.tag_ in ("VBN", "VBG") and following is not None
                          and following.pos_ in ("NOUN", "PROPN")):  # "which associated states"
-            return None
+            return _inverted_subject(tokens[opener + 1 + n:])
+    return head
+
+
+def _inverted_subject(tokens):
+    """In "What will the fund's budget be …?" (a modal, a noun phrase, then "be"), the
+    head of the noun phrase is what is asked; None otherwise."""
+    be = next((n for n, t in enumerate(tokens) if t.lower_ == "be"), None)
+    if tokens[0].lower_ not in _MODALS or be is None:
+        return None
+    head = None
+    for token in tokens[1:be]:
+        if token.tag_ == "POS":
+            head = None  # the owner is not what is asked
+        elif token.pos_ in ("NOUN", "PROPN"):
+            head = token
+        elif token.pos_ == "ADP" and head is not None:
+            break  # "the date of the next meeting": the date
     return head
 
 
 _COPULAS = frozenset("is are was were".split())
+_MODALS = frozenset("will would could should might may can shall".split())
 
 
 def _one_speaker(words_before_verb: str) -> bool:

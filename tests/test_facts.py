@@ -322,3 +322,13 @@ def test_questions_that_only_look_like_other_kinds(question, kinds):
 ])
 def test_a_number_with_its_unit_of_measure_is_a_quantity(text, quantity):
     assert ("QUANTITY", quantity) in [(f.label, f.text) for f in facts.find_facts(text)]
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("What will the eel fund's budget be in 2032?", ["amount"]),
+    ("What would the total cost of the herring plan be?", ["amount"]),
+    ("What will the date of the next meeting be?", ["date"]),
+    ("What will ministers discuss next?", []),
+])
+def test_what_will_a_noun_be_asks_for_the_kind_of_that_noun(question, kinds):
+    assert asked_kinds(question) == kinds
