@@ -591,7 +591,11 @@ class Assessor:
         giving = " ".join(dict.fromkeys(
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) - {"quote", "name"}))
-        other_names = self._other_names(question, (quoted, giving), chosen) if giving else None
+        # ... and, finest, the sentences that give the figure or date asked for.
+        giving_sentences = " ".join(sp.passage.sentence_text(span) for (sp, span, _), gives
+                                    in zip(chosen, given) if set(gives) & FIGURE_KINDS)
+        other_names = self._other_names(
+            question, (quoted, giving, giving_sentences), chosen) if giving else None
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \

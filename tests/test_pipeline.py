@@ -1023,3 +1023,17 @@ def test_only_the_capitalised_parts_of_a_hyphenated_word_are_a_name(tmp_path):
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
     verdict = _assess(bot, "How can AI-Nordic tools detect mislabelled eel?")
     assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+
+
+def test_a_count_for_another_country_in_the_same_passage_does_not_answer(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Young eels have been released into rivers in Latvia and Estonia since 2029. "
+         "In Estonia alone, around 40 000 young eels were released into rivers."),
+    )
+    verdict = _assess(bot, "How many young eels were released into rivers in Latvia?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+    assert "Estonia" in verdict.reason and "Latvia" in verdict.reason, verdict.reason
+    verdict = _assess(bot, "How many young eels were released into rivers in Estonia?")
+    assert verdict.answerable, verdict.reason
