@@ -667,7 +667,7 @@ class Assessor:
             asked, stated = [], set()
             for name, named, place in names:
                 if _within(named, said) or place and len(named) == 1 and any(
-                        w.startswith(named[0]) for w in said):
+                        _same_stem(w, named[0]) for w in said):
                     continue  # named there ("Ukrainian refugees" name Ukraine)
                 # (A name within the other, "the Alliance" beside "the Ports Alliance",
                 # is the same body.)
@@ -709,7 +709,7 @@ class Assessor:
                     or all(s in titled for s in named):
                 continue
             if _within(named, said) or place and len(named) == 1 and any(
-                    w.startswith(named[0]) for w in said) or not place and named[-1] in heads:
+                    _same_stem(w, named[0]) for w in said) or not place and named[-1] in heads:
                 continue
             unnamed.append(_bare(fact.text))
         return unnamed
@@ -992,6 +992,12 @@ def _sort(fact) -> str:
     """The stem of a name's last word: what sort of thing it names."""
     named = [w for w in words(fact.text) if w not in STOPWORDS]
     return stem(named[-1]) if named else ""
+
+
+def _same_stem(word: str, name: str) -> bool:
+    """Whether a place's one-word name and a word share their stem: "Ukrainian" names
+    Ukraine, and "Ukraine" is what "Ukrainian wheat" is of."""
+    return word.startswith(name) or len(word) >= 4 and name.startswith(word)
 
 
 def _bare(name: str) -> str:

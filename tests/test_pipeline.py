@@ -1037,3 +1037,17 @@ def test_a_count_for_another_country_in_the_same_passage_does_not_answer(tmp_pat
     assert "Estonia" in verdict.reason and "Latvia" in verdict.reason, verdict.reason
     verdict = _assess(bot, "How many young eels were released into rivers in Estonia?")
     assert verdict.answerable, verdict.reason
+
+
+def test_a_nationality_in_the_question_names_the_country_the_release_writes(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ukrainian and Moldovan delegates joined the ministers.\n\n"
+         "Under the trade agreement, the annual quota for wheat from Ukraine is 1.3 million "
+         "tonnes, and for honey from Moldova 6 000 tonnes."),
+    )
+    # (The small entity model reads "Ukrainian" here as a place.)
+    verdict = _assess(bot, "What is the annual quota for Ukrainian wheat?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+    assert verdict.answerable, verdict.reason
