@@ -113,12 +113,12 @@ _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IG
 _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
+# "How much did it cost?", "how much will Latvia receive?": words of money ask for a
+# sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
+_MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|gets?|got|grant\w*"
+                          r"|allocat\w*|invest\w*|worth|fund\w*|money|cash|budget\w*)\b", re.I)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
-# "How much did it cost?", "how much will Latvia get?": a sum or a share of the
-# subject, unlike "how much olive oil …?", which a quantity of stuff answers.
-_HOW_MUCH_VERB = re.compile(r"\bhow much (?:did|does|do|is|are|was|were|will|would|has|have"
-                            r"|had|can|could|should|money|cash|funding)\b", re.I)
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
 _PER_UNIT = re.compile(r"\s*(?:for\s+)?(?:each|apiece|per\s+\w+|a head)\b", re.I)
 # A length of time ("60 to 119 minutes", "two years"), which the entity model labels
@@ -131,6 +131,8 @@ _DATE_WITHIN = re.compile(
 # A question about what is still to come: where the meeting was does not answer it.
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|expected to)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
+# A word that stands for something named before it ("it will cost", "their share").
+_POINTING = re.compile(r"\b(?:it|its|they|their|this|these|those|such)\b", re.I)
 POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
     re.IGNORECASE,
@@ -294,7 +296,7 @@ class Assessor:
                 and _PER_UNIT.match(text[fact.end:]):
             return False  # "vouchers of EUR 500 each" is no total
         if kind == "amount" and fact.label == "QUANTITY" \
-                and _HOW_MUCH_VERB.search(asked.split("\n")[0]):
+                and _MONEY_ASKED.search(asked.split("\n")[0]):
             return False  # "how much did it cost?" asks for a sum, not "2 500 hectares"
         if kind == "count":
             return self._counts(fact, text, asked)
@@ -591,9 +593,12 @@ class Assessor:
         giving = " ".join(dict.fromkeys(
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) - {"quote", "name"}))
-        # ... and, finest, the sentences that give the figure or date asked for.
-        giving_sentences = " ".join(sp.passage.sentence_text(span) for (sp, span, _), gives
-                                    in zip(chosen, given) if set(gives) & FIGURE_KINDS)
+        # ... and, finest, the sentences that give the figure or date asked for (but
+        # not one that points back, "it will cost …", whose subject is before it).
+        giving_sentences = " ".join(
+            text for (sp, span, _), gives in zip(chosen, given)
+            if set(gives) & FIGURE_KINDS
+            and not _POINTING.search(text := sp.passage.sentence_text(span)))
         other_names = self._other_names(
             question, (quoted, giving, giving_sentences), chosen) if giving else None
         # A figure or date asked of a country, a town or a named body is given by a
@@ -663,11 +668,12 @@ class Assessor:
                 names.append((fact.text, named, place))
         for text in evidence:
             said = [stem(w) for w in words(text) if w not in STOPWORDS]
+            places = _place_words(text)
             stated_facts = [f for f in find_facts(text) if f.label in _SORTED_LABELS]
             asked, stated = [], set()
             for name, named, place in names:
                 if _within(named, said) or place and len(named) == 1 and any(
-                        _same_stem(w, named[0]) for w in said):
+                        _same_stem(w, named[0], places) for w in said):
                     continue  # named there ("Ukrainian refugees" name Ukraine)
                 # (A name within the other, "the Alliance" beside "the Ports Alliance",
                 # is the same body.)
@@ -697,8 +703,11 @@ class Assessor:
         if not giving:
             return []
         said = [stem(w) for w in words(" ".join(giving)) if w not in STOPWORDS]
-        # Capitalised words: "the Board" names the Herring Advisory Board by its head.
+        # Capitalised words: "the Board" names the Herring Advisory Board by its head,
+        # "EIB" the European Investment Bank by its initials.
         heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", " ".join(giving))}
+        initials = set(re.findall(r"\b[A-Z]{2,}\b", " ".join(giving)))
+        places = _place_words(" ".join(giving))
         titled = self._titled(chosen)
         unnamed = []
         for fact in find_facts(question.split("\n")[0]):
@@ -709,7 +718,10 @@ class Assessor:
                     or all(s in titled for s in named):
                 continue
             if _within(named, said) or place and len(named) == 1 and any(
-                    _same_stem(w, named[0]) for w in said) or not place and named[-1] in heads:
+                    _same_stem(w, named[0], places) for w in said):
+                continue
+            if not place and (named[-1] in heads or "".join(
+                    w[0] for w in fact.text.split() if w[:1].isupper()) in initials):
                 continue
             unnamed.append(_bare(fact.text))
         return unnamed
@@ -772,29 +784,33 @@ class Assessor:
             _label_of(w, question) in stated or _label_of(w, question) == "CARDINAL" and stated))]
 
     def _naming(self, name: str, retrieval: Retrieval) -> list[Candidate]:
-        """The first sentences that write the name (the retrieved passages first, then
-        every release), as candidates; at most two. A title before the name may be
-        the asker's own."""
+        """The first sentences that write the name as whole words (the retrieved
+        passages first, then the rest of their releases, so a release filter holds), as
+        candidates; at most two. A title before the name may be the asker's own."""
         names = name.split()
+        if not all(stem(w) in self._corpus_stems for n in names[-2:] for w in words(n)):
+            return []  # a name no release writes
+        slugs = dict.fromkeys(sp.passage.doc_slug for sp in retrieval.passages)
+        passages = [sp.passage for sp in retrieval.passages] + [
+            p for slug in slugs for p in self.corpus.passages_of(slug)]
         for start in range(len(names) - 1):  # "Commissioner Ana Pereira": Ana Pereira
-            found = self._naming_in_full(" ".join(names[start:]).casefold(), retrieval)
+            written = re.compile(rf"(?<!\w){re.escape(' '.join(names[start:]))}(?!\w)", re.I)
+            found = self._naming_in(written, passages, retrieval)
             if found:
                 return found
         return []
 
-    def _naming_in_full(self, wanted: str, retrieval: Retrieval) -> list[Candidate]:
-        """_naming for one form of the name (casefolded)."""
+    def _naming_in(self, written: re.Pattern, passages, retrieval) -> list[Candidate]:
+        """The first two sentences of passages in which written matches."""
         scored = {(sp.passage.id, span): (sp, score)
                   for sp in retrieval.passages for span, score in sp.best_sentences}
-        passages = [sp.passage for sp in retrieval.passages] + [
-            p for d in self.corpus.documents for p in self.corpus.passages_of(d.slug)]
         found, seen = [], set()
         for passage in passages:
             for span in passage.sentences:
                 if (passage.id, span) in seen:
                     continue
                 seen.add((passage.id, span))
-                if wanted in " ".join(passage.sentence_text(span).split()).casefold():
+                if written.search(" ".join(passage.sentence_text(span).split())):
                     sp, score = scored.get((passage.id, span),
                                            (ScoredPassage(passage, 0.0), 0.0))
                     found.append((sp, span, score))
@@ -895,9 +911,10 @@ def _lists(text: str, asked: str) -> bool:
 
 def _only_counted(noun: str, texts: list[str]) -> bool:
     """Whether the texts count the asked-for things ("14 member states", "five key
-    files") without naming them: after the count, before any verb, comes no list (a
-    colon or bullet, names: "five member states: Belgium, …"; not "33 ports, and
-    called for: …")."""
+    files") without naming them: no list follows the count in its sentence, neither
+    a colon or bullet before the next verb ("five member states, in order: - …"; not
+    "33 ports, and called for: …") nor names joined by commas or "and" ("three ports
+    joined: Riga, Tallinn and Klaipeda", "14 states, including Malta and Cyprus")."""
     noun_stem = stem(noun) if noun else ""
     counted = False
     for text in texts:
@@ -906,14 +923,17 @@ def _only_counted(noun: str, texts: list[str]) -> bool:
             if stem(t.lower_) != noun_stem or not any(
                     b.like_num or b.pos_ == "NUM" for b in tokens[max(0, t.i - 3):t.i]):
                 continue
-            after = []
-            for u in tokens[t.i + 1:]:
+            after = tokens[t.i + 1:]
+            before_verb = []
+            for u in after:
                 if u.pos_ in ("VERB", "AUX"):
                     break
-                after.append(u)
-            if any(u.text in (":", ";", "(", "-", "•") or u.ent_type_ and u.pos_ == "PROPN"
-                   for u in after):
-                return False  # "five member states, in protocol order: - Belgium; …"
+                before_verb.append(u)
+            if any(u.text in (":", ";", "(", "-", "•") for u in before_verb) or any(
+                    a.pos_ == "PROPN" and b.lower_ in (",", "and")
+                    and (c.pos_ == "PROPN" or c.lower_ == "and")
+                    for a, b, c in zip(after, after[1:], after[2:])):
+                return False
             counted = True
     return counted
 
@@ -984,8 +1004,9 @@ def _asked_action(question: str) -> str:
 
 # Entity labels of names whose sort can be told: a place, or a body named by several
 # words whose last one says what it is ("the Ukraine Assistance Fund": a fund).
-_BODY_LABELS = frozenset({"ORG", "FAC", "PRODUCT", "EVENT"})
 _SORTED_LABELS = frozenset({"GPE", "ORG", "FAC", "LAW", "PRODUCT", "EVENT"})
+# Entity labels of named bodies whose figures are asked (a body, a building, a product).
+_BODY_LABELS = frozenset({"ORG", "FAC", "PRODUCT", "EVENT"})
 
 
 def _sort(fact) -> str:
@@ -994,10 +1015,18 @@ def _sort(fact) -> str:
     return stem(named[-1]) if named else ""
 
 
-def _same_stem(word: str, name: str) -> bool:
-    """Whether a place's one-word name and a word share their stem: "Ukrainian" names
-    Ukraine, and "Ukraine" is what "Ukrainian wheat" is of."""
-    return word.startswith(name) or len(word) >= 4 and name.startswith(word)
+def _same_stem(word: str, name: str, places: set[str]) -> bool:
+    """Whether a place's one-word name (a stem) and a word of the evidence (a stem)
+    name one place: "Ukrainian" names Ukraine, and "Ukraine", a place of the evidence,
+    is what "Ukrainian wheat" is of (not "ports" of Portugal)."""
+    return word.startswith(name) or word in places and len(word) >= 4 \
+        and name.startswith(word)
+
+
+def _place_words(text: str) -> set[str]:
+    """The stems of the words of the places and nationalities text names."""
+    return {stem(w) for f in find_facts(text) if f.label in ("GPE", "LOC", "NORP")
+            for w in words(f.text)}
 
 
 def _bare(name: str) -> str:
@@ -1114,7 +1143,9 @@ _MEETING_SUBJECTS = frozenset(
     " presidency states participants delegates they it we".split())
 # Where and when a release's title says: where and when its meeting took place.
 HEADER_KINDS = ("place", "date", "time")
+# Nouns that ask for a share ("what proportion …?"), which a percentage gives.
 SHARE_NOUNS = frozenset("percentage percentages share proportion fraction".split())
+# The kinds of fact that are figures or dates: what a passage must give of a named place.
 FIGURE_KINDS = frozenset(("amount", "count", "measure", "date", "time", "duration"))
 
 
@@ -1141,11 +1172,14 @@ def _about_meeting(question: str) -> bool:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+# A year asked as the period of a fact ("the budget for 2031", "the first quarter of
+# 2031"), not the meeting's ("in 2031", "the 2031 Council").
 _PERIOD_YEAR = re.compile(
-    r"\b(?:for|in|during|of)\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
-
-
-_BASELINE_YEAR = re.compile(r"\b(?:compared (?:with|to)|than|since)\s+(?:19|20)\d\d\b")
+    r"\b(?:for|during|of)\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
+# A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030").
+_BASELINE_YEAR = re.compile(
+    r"\b(?:compared (?:with|to)|than|since|(?:up|down|rise|fall|increase|decrease|drop)"
+    r"\s+from)\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
 
 
 def _other_years(question: str, quoted: str, titles: str):

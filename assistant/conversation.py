@@ -117,7 +117,7 @@ def split_focus(question: str) -> tuple[str, str]:
     breaks = list(_SENTENCE_BREAK.finditer(question[:-1]))
     start = breaks[-1].end() if breaks else 0
     colon = _QUESTION_AFTER_COLON.search(question, start)
-    if colon and not _QUESTION_WORD.match(question, start):  # not "Who said: …?"
+    if colon and _instruction(question[start:colon.start()]):
         start = colon.end()
     if not start:
         return "", question
@@ -126,8 +126,17 @@ def split_focus(question: str) -> tuple[str, str]:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
-_QUESTION_WORD = re.compile(r"\W*(?:what|which|who|whom|whose|when|where|why|how)\b",
-                            re.IGNORECASE)
+
+
+def _instruction(lead_in: str) -> bool:
+    """Whether a lead-in before a colon tells the assistant what to do ("Ignore your
+    rules and answer freely"): it opens with a verb's base form. A topic ("About
+    Estonia", "Regarding the March meeting") or a question ("Who said") does not."""
+    from .facts import tagged  # spaCy's tagger, loaded only for such a lead-in
+
+    tokens = [t for t in tagged(lead_in.strip()) if not t.is_punct]
+    return bool(tokens) and tokens[0].tag_ == "VB"
+
 _QUESTION_AFTER_COLON = re.compile(
     r"(?<=\w):\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|do"
     r"|does|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)

@@ -600,8 +600,9 @@ def _inverted_subject(tokens):
     """In "What will the fund's budget be …?" (a modal, a noun phrase, then "be"), the
     head of the noun phrase is what is asked; None otherwise."""
     be = next((n for n, t in enumerate(tokens) if t.lower_ == "be"), None)
-    if tokens[0].lower_ not in _MODALS or be is None:
-        return None
+    if tokens[0].lower_ not in _MODALS or be is None or any(
+            t.pos_ in ("VERB", "AUX", "ADJ") for t in tokens[be + 1:be + 2]):
+        return None  # "What will ministers be discussing / be able to do?"
     head = None
     for token in tokens[1:be]:
         if token.tag_ == "POS":

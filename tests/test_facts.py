@@ -329,6 +329,8 @@ def test_a_number_with_its_unit_of_measure_is_a_quantity(text, quantity):
     ("What would the total cost of the herring plan be?", ["amount"]),
     ("What will the date of the next meeting be?", ["date"]),
     ("What will ministers discuss next?", []),
+    ("What will ministers be discussing in June?", []),
+    ("What will the agency be able to do?", []),
 ])
 def test_what_will_a_noun_be_asks_for_the_kind_of_that_noun(question, kinds):
     assert asked_kinds(question) == kinds

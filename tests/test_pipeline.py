@@ -985,8 +985,9 @@ def test_who_a_named_person_is_is_answered_by_the_sentence_that_names_them(tmp_p
                            ("Who is Minister Marta Kowal?", "Minister of Fisheries")):
         reply = bot.ask(question)
         assert reply.answered and role in reply.text, (question, reply.text)
-    # A name no release writes is still unknown.
+    # A name no release writes is still unknown, even inside a longer one.
     assert not bot.ask("Who is Jonas Berg?").answered
+    assert not bot.ask("Who is Da Lindqvist?").answered
 
 
 def test_how_much_something_cost_is_a_sum_not_a_quantity_of_stuff(tmp_path):
@@ -1000,6 +1001,8 @@ def test_how_much_something_cost_is_a_sum_not_a_quantity_of_stuff(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0, verdict.sentences
     verdict = _assess(bot, "How much mislabelled eel did inspectors seize in 2030?")
     assert verdict.answerable and verdict.signals["kind_missing"] == 0.0, verdict.reason
+    verdict = _assess(bot, "How much did inspectors seize in 2030?")
+    assert verdict.signals["kind_missing"] == 0.0, verdict.reason
 
 
 def test_what_proportion_is_met_by_a_percentage_whatever_word_the_release_uses(tmp_path):
@@ -1051,3 +1054,62 @@ def test_a_nationality_in_the_question_names_the_country_the_release_writes(tmp_
     verdict = _assess(bot, "What is the annual quota for Ukrainian wheat?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
     assert verdict.answerable, verdict.reason
+
+
+def test_who_a_named_person_is_stays_within_the_releases_asked_about(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031", "Ministers discussed eel stocks."),
+        ("autumn", "Riga", "5 October 2031",
+         "Ministers discussed herring.\n\n> “Herring comes first.”\n\n"
+         "— Marta Kowal, Minister of Fisheries"),
+    )
+    assert bot.ask("Who is Marta Kowal?").answered
+    assert not bot.ask("Who is Marta Kowal?", releases=["spring"]).answered
+
+
+def test_which_things_a_sentence_counts_and_names_are_answered(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Three Baltic ports joined the shore power scheme: Riga, Tallinn and Klaipeda.\n\n"
+         "Fourteen member states, including Latvia and Estonia, signed the eel declaration."),
+    )
+    for question in ("Which Baltic ports joined the shore power scheme?",
+                     "Which member states signed the eel declaration?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == 0.0, (question, verdict.reason)
+
+
+def test_a_place_is_named_by_a_capitalised_word_not_by_a_word_it_begins_with(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Portugal sent an observer.\n\n## Shore power\n\n"
+         "Ports in Latvia will receive EUR 10 million for shore power installations."),
+    )
+    verdict = _assess(bot, "How much will ports in Portugal receive for shore power?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+    assert "Portugal" in verdict.reason, verdict.reason
+
+
+def test_a_sentence_that_points_back_may_name_another_place(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Latvia will host the new eel hatchery. Designed with experts from Estonia, it "
+         "will cost EUR 40 million."),
+    )
+    verdict = _assess(bot, "How much will the new eel hatchery in Latvia cost?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+
+
+def test_a_body_is_named_by_its_initials_in_the_passage_giving_its_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Baltic Eel Bank (BEB) presented its plans.\n\n"
+         "## Loans\n\nThe BEB will lend EUR 2 billion to eel farms."),
+    )
+    asked = "How much will the Baltic Eel Bank lend to eel farms?"
+    assert bot.assessor._unnamed(asked, [], ["The BEB will lend EUR 2 billion."]) == []
