@@ -16,7 +16,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v8"
+SPLITTER_VERSION = "paragraphs-v9"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
@@ -276,7 +276,7 @@ def split_passages(document: Document) -> list[Passage]:
                                      tuple(lines)))
     # The last opening line is the heading of what follows, as any heading is.
     section = text[spans[n - 1][0]:spans[n - 1][1]].lstrip("#").strip() if n else ""
-    for start, end in spans[n:]:
+    for at, (start, end) in enumerate(spans[n:], n + 1):
         paragraph = text[start:end]
         previous = passages[-1] if passages else None
         # (Only right after the quotation mark: a heading after the attribution, or
@@ -296,7 +296,9 @@ def split_passages(document: Document) -> list[Passage]:
             passages[-1] = _passage(document, previous.id.rsplit("#", 1)[1], previous.start,
                                     end, previous.section, (*previous.sentences, *items))
             continue
-        if _is_heading(paragraph):
+        # A short line that heads nothing (the document's last) or names someone after
+        # a dash ("— Jane Doe, Minister of X") is text to cite, not a heading.
+        if _is_heading(paragraph) and at < len(spans) and not _dash_attribution(paragraph):
             section = paragraph.lstrip("#").strip()
             continue
         sentences = tuple(Span(start + s, start + e) for s, e in split_sentences(paragraph))
@@ -360,6 +362,12 @@ def _attribution_line(paragraph: str) -> bool:
     names = name.split()
     return bool(comma) and 2 <= len(names) <= 4 and all(n[0].isupper() for n in names) \
         and _is_title(paragraph)
+
+
+def _dash_attribution(paragraph: str) -> bool:
+    """An attribution line set off by a dash ("— Jane Doe, Minister of X")."""
+    line = paragraph.strip()
+    return line[:1] in "—–-" and _attribution_line(line.lstrip("—–- "))
 
 
 def closes_quotation(paragraph: str) -> bool:

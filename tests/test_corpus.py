@@ -359,3 +359,17 @@ def test_a_long_attribution_line_stays_with_its_quotation(tmp_path):
     quote = next(p for p in corpus.passages if "on the quay" in p.text)
     assert quote.sentence_text(quote.sentences[-1]).startswith("Aino Saar, Minister of State")
     assert "eel stocks" not in quote.text  # the next paragraph is a passage of its own
+
+
+@pytest.mark.parametrize("body, kept", [
+    ("Ministers discussed herring.\n\nHerring stocks are recovering\n",  # the last line
+     "Herring stocks are recovering"),
+    ("Ministers discussed herring.\n\n— Marta Kowal, Minister of Fisheries\n\nEel came next.\n",
+     "Marta Kowal, Minister of Fisheries"),
+])
+def test_a_short_line_that_heads_nothing_or_names_someone_is_kept_as_text(tmp_path, body,
+                                                                           kept):
+    (tmp_path / "autumn.md").write_text(
+        "# Fisheries Council, Riga, 5 October 2031\n\nRiga, 5 October 2031\n\n" + body)
+    corpus = load_corpus(tmp_path)
+    assert any(kept in p.text for p in corpus.passages_of("autumn"))
