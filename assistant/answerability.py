@@ -657,24 +657,15 @@ class Assessor:
         Fund's by one about the Assistance Fund (a named body's sort is its last word).
         The meeting's own place and name (in its release's title lines) are no such
         names. None otherwise."""
-        titled = self._titled(chosen)
-        names = []
-        for fact in find_facts(question):
-            named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
-            place = fact.label == "GPE"
-            if fact.label in _SORTED_LABELS and named and (place or len(named) > 1) \
-                    and all(s in self._corpus_stems for s in named) \
-                    and not all(s in titled for s in named):
-                names.append((fact.text, named, place))
+        names = self._asked_names(question, chosen, _SORTED_LABELS)
         for text in evidence:
             said = [stem(w) for w in words(text) if w not in STOPWORDS]
             places = _place_words(text)
             stated_facts = [f for f in find_facts(text) if f.label in _SORTED_LABELS]
             asked, stated = [], set()
             for name, named, place in names:
-                if _within(named, said) or place and len(named) == 1 and any(
-                        _same_stem(w, named[0], places) for w in said):
-                    continue  # named there ("Ukrainian refugees" name Ukraine)
+                if _names_there(named, place, said, places):
+                    continue
                 # (A name within the other, "the Alliance" beside "the Ports Alliance",
                 # is the same body.)
                 others = {f.text for f in stated_facts if (f.label == "GPE") == place
@@ -708,23 +699,31 @@ class Assessor:
         heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", " ".join(giving))}
         initials = set(re.findall(r"\b[A-Z]{2,}\b", " ".join(giving)))
         places = _place_words(" ".join(giving))
-        titled = self._titled(chosen)
         unnamed = []
-        for fact in find_facts(question.split("\n")[0]):
+        for name, named, place in self._asked_names(question.split("\n")[0], chosen,
+                                                    _BODY_LABELS | {"GPE"}):
+            if _names_there(named, place, said, places) or not place and (
+                    named[-1] in heads
+                    or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials):
+                continue
+            unnamed.append(_bare(name))
+        return unnamed
+
+    def _asked_names(self, question: str, chosen: list[Candidate], labels) -> list[tuple]:
+        """(name as written, its stems, whether a place) for each place, and each named
+        body of two words or more, that the question names with one of labels, that
+        the corpus knows and the chosen releases' title lines (the meeting's own names)
+        do not."""
+        titled = self._titled(chosen)
+        names = []
+        for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
             place = fact.label == "GPE"
-            if not named or not (place or fact.label in _BODY_LABELS and len(named) > 1) \
-                    or not all(s in self._corpus_stems for s in named) \
-                    or all(s in titled for s in named):
-                continue
-            if _within(named, said) or place and len(named) == 1 and any(
-                    _same_stem(w, named[0], places) for w in said):
-                continue
-            if not place and (named[-1] in heads or "".join(
-                    w[0] for w in fact.text.split() if w[:1].isupper()) in initials):
-                continue
-            unnamed.append(_bare(fact.text))
-        return unnamed
+            if fact.label in labels and named and (place or len(named) > 1) \
+                    and all(s in self._corpus_stems for s in named) \
+                    and not all(s in titled for s in named):
+                names.append((fact.text, named, place))
+        return names
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen
@@ -1013,6 +1012,14 @@ def _sort(fact) -> str:
     """The stem of a name's last word: what sort of thing it names."""
     named = [w for w in words(fact.text) if w not in STOPWORDS]
     return stem(named[-1]) if named else ""
+
+
+def _names_there(named: list[str], place: bool, said: list[str], places: set[str]) -> bool:
+    """Whether a text (its stems said, the stems of its places) names what the stems
+    named do: in full, or a one-word place by a word of its stem ("Ukrainian refugees"
+    name Ukraine)."""
+    return _within(named, said) or place and len(named) == 1 and any(
+        _same_stem(w, named[0], places) for w in said)
 
 
 def _same_stem(word: str, name: str, places: set[str]) -> bool:
