@@ -130,9 +130,9 @@ _DATE_WITHIN = re.compile(
     rf"\b(?:day|days|date|dates)\s+in\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 # A question about what is still to come: where the meeting was does not answer it.
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|expected to)\b", re.IGNORECASE)
-# A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 # A word that stands for something named before it ("it will cost", "their share").
 _POINTING = re.compile(r"\b(?:it|its|they|their|this|these|those|such)\b", re.I)
+# A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
     re.IGNORECASE,
@@ -593,20 +593,20 @@ class Assessor:
         giving = " ".join(dict.fromkeys(
             f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
             if set(gives) - {"quote", "name"}))
+        figures = [(sp, span) for (sp, span, _), gives in zip(chosen, given)
+                   if set(gives) & FIGURE_KINDS]
         # ... and, finest, the sentences that give the figure or date asked for (but
         # not one that points back, "it will cost …", whose subject is before it).
         giving_sentences = " ".join(
-            text for (sp, span, _), gives in zip(chosen, given)
-            if set(gives) & FIGURE_KINDS
-            and not _POINTING.search(text := sp.passage.sentence_text(span)))
+            text for sp, span in figures
+            if not _POINTING.search(text := sp.passage.sentence_text(span)))
         other_names = self._other_names(
             question, (quoted, giving, giving_sentences), chosen) if giving else None
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
-            self._unnamed(question, chosen, [
-            f"{sp.passage.section} {sp.passage.text}" for (sp, _, _), gives in zip(chosen, given)
-            if set(gives) & FIGURE_KINDS])
+            self._unnamed(question, chosen,
+                          [f"{sp.passage.section} {sp.passage.text}" for sp, _ in figures])
         asked_stems = query_stems | set(content_stems(question))
         new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
@@ -693,12 +693,13 @@ class Assessor:
         names Ukraine, and "the Alliance" the Ports Alliance."""
         if not giving:
             return []
-        said = [stem(w) for w in words(" ".join(giving)) if w not in STOPWORDS]
+        text = " ".join(giving)
+        said = [stem(w) for w in words(text) if w not in STOPWORDS]
         # Capitalised words: "the Board" names the Herring Advisory Board by its head,
         # "EIB" the European Investment Bank by its initials.
-        heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", " ".join(giving))}
-        initials = set(re.findall(r"\b[A-Z]{2,}\b", " ".join(giving)))
-        places = _place_words(" ".join(giving))
+        heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", text)}
+        initials = set(re.findall(r"\b[A-Z]{2,}\b", text))
+        places = _place_words(text)
         unnamed = []
         for name, named, place in self._asked_names(question.split("\n")[0], chosen,
                                                     _BODY_LABELS | {"GPE"}):
@@ -790,8 +791,8 @@ class Assessor:
         if not all(stem(w) in self._corpus_stems for n in names[-2:] for w in words(n)):
             return []  # a name no release writes
         slugs = dict.fromkeys(sp.passage.doc_slug for sp in retrieval.passages)
-        passages = [sp.passage for sp in retrieval.passages] + [
-            p for slug in slugs for p in self.corpus.passages_of(slug)]
+        passages = list({p.id: p for p in [sp.passage for sp in retrieval.passages] + [
+            p for slug in slugs for p in self.corpus.passages_of(slug)]}.values())
         for start in range(len(names) - 1):  # "Commissioner Ana Pereira": Ana Pereira
             written = re.compile(rf"(?<!\w){re.escape(' '.join(names[start:]))}(?!\w)", re.I)
             found = self._naming_in(written, passages, retrieval)
@@ -803,12 +804,9 @@ class Assessor:
         """The first two sentences of passages in which written matches."""
         scored = {(sp.passage.id, span): (sp, score)
                   for sp in retrieval.passages for span, score in sp.best_sentences}
-        found, seen = [], set()
+        found = []
         for passage in passages:
             for span in passage.sentences:
-                if (passage.id, span) in seen:
-                    continue
-                seen.add((passage.id, span))
                 if written.search(" ".join(passage.sentence_text(span).split())):
                     sp, score = scored.get((passage.id, span),
                                            (ScoredPassage(passage, 0.0), 0.0))

@@ -126,6 +126,10 @@ def split_focus(question: str) -> tuple[str, str]:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_QUESTION_AFTER_COLON = re.compile(
+    r"(?<=\w):\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|do"
+    r"|does|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
+_LABEL = re.compile(r"^\W*[A-Za-z]+:\s+")
 
 
 def _instruction(lead_in: str) -> bool:
@@ -136,11 +140,6 @@ def _instruction(lead_in: str) -> bool:
 
     tokens = [t for t in tagged(lead_in.strip()) if not t.is_punct]
     return bool(tokens) and tokens[0].tag_ == "VB"
-
-_QUESTION_AFTER_COLON = re.compile(
-    r"(?<=\w):\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|do"
-    r"|does|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
-_LABEL = re.compile(r"^\W*[A-Za-z]+:\s+")
 
 
 class QueryRewriter(Protocol):
