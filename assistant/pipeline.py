@@ -23,7 +23,7 @@ from .conversation import (
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
-from .facts import asked_kind, find_facts
+from .facts import asked_kind, find_facts, spell_out
 from .index import PassageIndex, Progress, SyncReport
 from .library import record_indexed
 from .retrieval import (
@@ -302,22 +302,26 @@ class Assistant:
         timings["condense"] = _ms(mark)
         mark = time.perf_counter()
         # "At the April 2031 meeting" searches that release; the user's choice wins.
-        headers = loaded.tables.headers
+        tables = loaded.tables
+        headers = tables.headers
         # A follow-up stays at the meetings the earlier question (or its lead-in) named.
         earlier = [m["content"] for m in history if m["role"] == "user"][-1:]
         spoken = " ".join([*earlier, question]) if needs_context(focus or query) else question
         texts = list(dict.fromkeys([focus or query, spoken]))  # each read once
+        # ("the JHA Council" is compared with releases that say "Justice and Home Affairs")
+        spelled = [spell_out(t, tables.initials, tables.vocabulary) for t in texts]
         compared = None if releases else next(
-            filter(None, (compared_releases(t, headers) for t in texts)), None)
+            filter(None, (compared_releases(t, headers, tables.descriptions) for t in spelled)),
+            None)
         named = None if releases or compared else next(
-            filter(None, (named_releases(t, headers, loaded.tables.descriptions)
+            filter(None, (named_releases(t, headers, tables.descriptions)
                           for t in texts)), None)
         # The words that named the meeting chose its release; what is asked is the rest.
         unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
         if unnamed:
             if focus:  # a follow-up: the meeting it borrows picked the release too
-                query = without_naming(query)
-            focus = without_naming(focus or query)
+                query = without_naming(query, bool(compared))
+            focus = without_naming(focus or query, bool(compared))
         retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
                                               compared)
         retrieval.started = asked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -250,16 +251,83 @@ def meeting_descriptions(question: str) -> list[set[str]]:
         if tokens[i].lower_ not in _MEETING_NOUNS:
             i -= 1
             continue
-        group = set()
-        i -= 1
-        while i >= 0 and (tokens[i].pos_ in _DESCRIBING or tokens[i].lower_ in ("'", "'s", "’s")
-                          or tokens[i].lower_ in _MEETING_NOUNS):
-            if tokens[i].lower_ not in _MEETING_NOUNS:
-                group.update(w for w in words(tokens[i].text) if w not in STOPWORDS)
-            i -= 1
-        if group:
-            groups.append(group)
+        described, i = _described_before(tokens, i)
+        if described:
+            groups.append(set(described))
     return groups
+
+
+def _described_before(tokens, at: int) -> tuple[list[str], int]:
+    """The describing words before the meeting noun at tokens[at], nearest first ("and"
+    or "of" inside a capitalised name too: "the Justice and Home Affairs Council"), and
+    the index of the token before them."""
+    described, i = [], at - 1
+    while i >= 0:
+        token = tokens[i]
+        in_name = token.lower_ in ("and", "of", "&") and 0 < i < at - 1 \
+            and tokens[i - 1].text[:1].isupper() and tokens[i + 1].text[:1].isupper() \
+            and tokens[i - 1].lower_ not in _MEETING_NOUNS  # not "the X Council and Y Council"
+        if not (token.pos_ in _DESCRIBING or token.lower_ in ("'", "'s", "’s")
+                or token.lower_ in _MEETING_NOUNS or in_name):
+            break
+        if token.lower_ not in _MEETING_NOUNS:
+            described += [w for w in words(token.text) if w not in STOPWORDS]
+        i -= 1
+    return described, i
+
+
+# After a meeting noun, "in Riga", "of 12 May", "held on Tuesday" say which one.
+_AFTER_NOUN = frozenset("in of on at held".split())
+
+
+def meeting_mentions(question: str) -> list[list[str]]:
+    """Each meeting the question names, in order, as the words that say which it is:
+    those before its meeting noun and the date or place right after it ("the energy
+    ministers' meeting in Dublin" -> ["energy", "dublin"])."""
+    tokens = list(tagged(question))
+    mentions = []
+    for i, token in enumerate(tokens):
+        if token.lower_ not in _MEETING_NOUNS or (
+                i + 1 < len(tokens) and tokens[i + 1].lower_ in _MEETING_NOUNS | {"'", "’"}):
+            continue  # "ministers' meeting": the last noun gathers both
+        mention, _ = _described_before(tokens, i)
+        k = i + 1
+        if k < len(tokens) and tokens[k].lower_ in _AFTER_NOUN:
+            k += 1
+            while k < len(tokens) and tokens[k].lower_ in ("the", "on", "in"):
+                k += 1
+            while k < len(tokens) and (tokens[k].pos_ in ("PROPN", "NUM")
+                                       or tokens[k].lower_ in (*MONTHS, *WEEKDAYS)):
+                mention += [w for w in words(tokens[k].text) if w not in STOPWORDS]
+                k += 1
+        if mention:
+            mentions.append(mention)
+    return mentions
+
+
+def _meetings_mentioned(question: str, descriptions: dict[str, set[str]]) -> list[frozenset]:
+    """The releases each meeting the question mentions resolves to: those whose
+    description holds the most of its words, a word weighing more the fewer releases
+    hold it (a word all hold says nothing). Two mentions that share a release name one
+    meeting twice ("home affairs ministers at their March Council"): what they share."""
+    count = len(descriptions)
+    found: list[frozenset] = []
+    for mention in meeting_mentions(question):
+        stems = {stem(w) for w in mention}
+        holding = {s: sum(s in d for d in descriptions.values()) for s in stems}
+        weight = {s: math.log(count / n) for s, n in holding.items() if n}
+        score = {slug: sum(w for s, w in weight.items() if s in d)
+                 for slug, d in descriptions.items()}
+        best = max(score.values(), default=0.0)
+        if best <= 0:
+            continue
+        meeting = frozenset(slug for slug, value in score.items() if value >= best - 1e-9)
+        same = next((n for n, known in enumerate(found) if known & meeting), None)
+        if same is None:
+            found.append(meeting)
+        else:
+            found[same] = found[same] & meeting
+    return found
 
 
 def _names_meeting(fact, question: str) -> bool:
@@ -290,22 +358,36 @@ _PERIOD = re.compile(
 MEETING_WORDS = frozenset("meeting meetings council councils session sessions release".split())
 
 
-def without_naming(question: str) -> str:
+def without_naming(question: str, described: bool = False) -> str:
     """The question without the words that name its meeting ("Who is quoted on returns
     at the March 2031 Council?" -> "Who is quoted on returns at the?"): they pick the
-    release, and would otherwise make its title the sentence that matches best."""
+    release, and would otherwise make its title the sentence that matches best.
+    described: also without the words that describe each meeting, for a question that
+    compares two or more it mentions ("the *health* ministers' meeting"): they are no
+    topic there."""
     naming = [f for f in find_facts(question)
               if f.label in _DATE_LABELS | _PLACE_LABELS and _names_meeting(f, question)]
     for fact in reversed(naming):
         question = question[:fact.start] + question[fact.end:]
-    return " ".join(w for w in question.split() if w.lower().strip("?.,!") not in MEETING_WORDS)
+    mentions = meeting_mentions(question) if described else []
+    describing = {w for mention in mentions for w in mention} if len(mentions) > 1 else set()
+    return " ".join(w for w in question.split() if re.sub(
+        r"['’]s?$", "", w.lower().strip("?.,!")) not in MEETING_WORDS | describing)
 
 
-def compared_releases(question: str, headers: dict[str, set[str]]) -> list[str] | None:
-    """The releases a question compares by naming each meeting ("between the April
-    and October councils", "in Valletta and in Riga", "in April and in Riga"): two or
-    more months or places, each naming releases of its own among those that hold the
-    question's years. None when the question compares nothing, or names every release."""
+def compared_releases(question: str, headers: dict[str, set[str]],
+                      descriptions: dict[str, set[str]] | None = None) -> list[str] | None:
+    """The releases a question compares by naming each meeting: two meetings it
+    mentions that resolve to releases of their own ("the January informal meeting and
+    the Riga health Council"); else two or more months or places ("between the April
+    and October councils", "in Valletta and in Riga"), each naming releases of its own
+    among those that hold the question's years. None when the question compares
+    nothing, or names every release."""
+    if descriptions:
+        meetings = _meetings_mentioned(question, descriptions)
+        named = list(dict.fromkeys(slug for meeting in meetings for slug in sorted(meeting)))
+        if len(meetings) >= 2 and len(named) < len(headers):
+            return named
     facts = find_facts(question)
     years = {w for f in facts if f.label in _DATE_LABELS for w in words(f.text)
              if w.isdigit() and len(w) == 4}

@@ -321,6 +321,38 @@ def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
     assert compared_releases("What did ministers say about quotas?", headers) is None
 
 
+def test_a_question_comparing_meetings_it_describes_names_each_of_them(tmp_path):
+    for slug, title, lead in (
+            ("fish", "Agriculture and Fisheries Council, Valletta, 3 April 2031",
+             "Fisheries ministers met in Valletta on Friday."),
+            ("money", "Economic and Financial Affairs Council, Valletta, 17 April 2031",
+             "Finance ministers met in Valletta on Tuesday."),
+            ("health", "Health Council, Riga, 9 June 2031", "Health ministers met in Riga."),
+            ("roads", "Transport Council, Riga, 12 June 2031", "Transport ministers met in Riga."),
+            ("early", "Informal meeting of fisheries ministers, Tallinn, 20 January",
+             "Fisheries ministers met informally in Tallinn.")):
+        (tmp_path / f"{slug}.md").write_text(f"# {title}\n\n{lead}\n\nMinisters talked.\n")
+    corpus = load_corpus(tmp_path)
+    headers = release_headers(corpus)
+    descriptions = release_descriptions(corpus, headers)
+    # A month names two releases each; the words describing each meeting say which.
+    assert compared_releases("What did the April finance ministers and the June health "
+                             "Council each say about fraud?", headers,
+                             descriptions) == ["money", "health"]
+    # A name with "and" in it describes one meeting; two Councils joined by "and", two.
+    assert compared_releases("What did the April Economic and Financial Affairs Council and "
+                             "the Transport Council say about fuel?", headers,
+                             descriptions) == ["money", "roads"]
+    # A meeting is named by what follows its noun too ("the meeting in Tallinn").
+    assert compared_releases("How did cod come up at the informal meeting in Tallinn and at "
+                             "the June health Council?", headers,
+                             descriptions) == ["early", "health"]
+    # Two mentions of one meeting ("health ministers at their June Council") compare
+    # nothing.
+    assert compared_releases("What did health ministers decide at their June Council?",
+                             headers, descriptions) is None
+
+
 def test_the_corpus_cache_is_read_while_no_file_changes_and_read_anew_after(tmp_path,
                                                                             monkeypatch):
     from conftest import TINY

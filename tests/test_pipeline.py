@@ -333,6 +333,34 @@ def test_a_follow_up_with_no_words_of_its_own_is_judged_on_those_it_borrows(tiny
         assert verdict.signals["weakest_word"] > 0.5, question
 
 
+def test_meetings_compared_by_their_description_are_each_quoted_on_the_topic(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for slug, title, lead, body in (
+            ("fish", "Fisheries Council, Oslo, 11 June 2031",
+             "Fisheries ministers met in Oslo on Tuesday.",
+             "Ministers agreed to fit every trawler with a satellite tracker by 2033."),
+            ("health", "Health Council, Riga, 19 June 2031",
+             "Health ministers met in Riga on Thursday.",
+             "Ministers asked for satellite links to reach every rural clinic by 2034."),
+            ("roads", "Transport Council, Riga, 26 June 2031",
+             "Transport ministers met in Riga on Friday.",
+             "Ministers discussed tolls for heavy lorries."),
+            ("winter", "Informal meeting of fisheries ministers, Tallinn, 20 January",
+             "Fisheries ministers of the member states met informally in Tallinn.",
+             "Ministers called for a ban on bottom trawling in cold-water coral reefs.")):
+        (folder / f"{slug}.md").write_text(f"# {title}\n\n{lead} {body}\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    # "June" alone names three meetings and the words describing each say which; the
+    # sentence quoted is the one on the topic, not the one saying who met.
+    reply = bot.ask("What did the June fisheries Council and the health ministers' meeting "
+                    "in Riga each say about satellites?")
+    assert reply.answered
+    assert {c.doc_slug for c in reply.citations} == {"fish", "health"}, reply.text
+    assert "tracker" in reply.text and "rural clinic" in reply.text, reply.text
+    assert_exact(bot, reply)
+
+
 def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path):
     bot = _councils(
         tmp_path,
