@@ -125,6 +125,29 @@ def split_focus(question: str) -> tuple[str, str]:
     return question[:start].strip(), focus
 
 
+def split_parts(question: str) -> list[str]:
+    """The questions a question asks, in order: "When was it launched, and how many
+    ports joined?" asks two, each then answered on its own (a later part leaning on
+    an earlier one as a follow-up does). One part when it asks one thing."""
+    parts = [p.strip() for p in _PART_BREAK.split(question.strip()) if p and p.strip()]
+    # A first part of a word or two shares the verb that follows ("Which ports, and
+    # which airports, joined?"): one question.
+    if len(parts) < 2 or len(parts[0].split()) < 3:
+        return [question]
+    return [p[0].upper() + (p[1:] if p.endswith("?") else p[1:].rstrip(",;. ") + "?")
+            for p in parts]
+
+
+# ", and when …?", "; which …?", "? And did …?": a second question joined to the first
+# (not "when and where", which asks one thing).
+_PART_BREAK = re.compile(
+    r"\s*(?:[,;]\s*(?:and|but)\s+|;\s*|(?<=\?)\s+(?:and\s+|but\s+)?)"
+    r"(?=(?:if so,?\s+)?(?:(?:in|on|at|by|for|from|to|under|since|until|with)\s+(?:what|which)"
+    r"|what|when|where|which|who|whom|whose|how|why|did|does|do|is|are|was|were|has|have"
+    r"|had|will|would|can|could)\b)",
+    re.IGNORECASE)
+
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _QUESTION_AFTER_COLON = re.compile(
     r"(?<=\w):\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|do"
@@ -159,13 +182,14 @@ class OfflineRewriter:
         return query, (focus if query != focus else "")
 
 
-def standalone_query(question: str, history: list[dict]) -> str:
-    """The question, plus the earlier question's key words when it refers back."""
+def standalone_query(question: str, history: list[dict], follows: bool = False) -> str:
+    """The question, plus the earlier question's key words when it refers back (or
+    follows it, as a question's second part does: "…, and what is the end date?")."""
     lead_in, focus = split_focus(question)
     earlier = [m["content"] for m in history if m["role"] == "user"]
     if lead_in:
         earlier.append(lead_in)
-    if not earlier or not needs_context(focus):
+    if not earlier or not (follows or needs_context(focus)):
         return focus
     own = set(content_words(focus))
     borrowed = [w for w in content_words(earlier[-1]) if w not in own]

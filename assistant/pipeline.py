@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .answerability import HEADER_KINDS, Assessor
+from .answerability import HEADER_KINDS, Assessor, Verdict
 from .answering import Answerer, Draft, ExtractiveAnswerer
 from .chroma import IndexDamaged, IndexUnavailable, set_aside
 from .config import Settings, quiet_telemetry
@@ -20,6 +20,9 @@ from .conversation import (
     check_question,
     check_releases,
     needs_context,
+    split_focus,
+    split_parts,
+    standalone_query,
 )
 from .corpus import Corpus, CorpusError, folder_state, load_corpus
 from .embedding import Embedder
@@ -258,12 +261,8 @@ class Assistant:
         history = check_history(history)[-2 * self.settings.max_history_turns :]
         releases = check_releases(releases, loaded.corpus.slugs())
         timings: dict[str, float] = {}
-        retrieval = self.retrieve(question, history, releases, timings, loaded)
+        retrieval, verdict = self.understand(question, history, releases, timings, loaded)
         query = retrieval.query
-
-        mark = time.perf_counter()
-        verdict = loaded.assessor.assess(question, retrieval)
-        timings["assess"] = _ms(mark)
         mark = time.perf_counter()
         draft = None
         for item in loaded.answerer.stream(question, retrieval, verdict):
@@ -288,9 +287,38 @@ class Assistant:
             unsupported=draft.unsupported,
         )
 
+    def understand(
+        self, question: str, history: list[dict], releases: list[str] | None = None,
+        timings: dict[str, float] | None = None, loaded: _Loaded | None = None,
+    ) -> tuple[Retrieval, Verdict]:
+        """The passages and the verdict for a checked question. One that asks two things
+        ("When was it launched, and how many ports joined?") is searched and assessed
+        part by part, each later part as a follow-up to the earlier ones, and answered
+        from every part that can be: each part may stand in another release."""
+        loaded = loaded or self._loaded
+        timings = {} if timings is None else timings
+        found = []
+        earlier = list(history)
+        for part in split_parts(question):
+            retrieval = self.retrieve(part, earlier, releases, timings, loaded,
+                                      follows=bool(found))
+            mark = time.perf_counter()
+            verdict = loaded.assessor.assess(part, retrieval)
+            timings["assess"] = timings.get("assess", 0.0) + _ms(mark)
+            found.append((retrieval, verdict))
+            # The next part reads this one as an earlier turn: "and what is his role?"
+            said = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
+            earlier += [{"role": "user", "content": part},
+                        {"role": "assistant", "content": said if verdict.answerable
+                         else verdict.reason}]
+        if len(found) == 1:
+            return found[0]
+        return _joined(question, found)
+
     def retrieve(
         self, question: str, history: list[dict], releases: list[str] | None = None,
         timings: dict[str, float] | None = None, loaded: _Loaded | None = None,
+        follows: bool = False,
     ) -> Retrieval:
         """The passages for a checked question: follow-ups condensed, then searched in
         the chosen releases, or in those the question names by date or place."""
@@ -299,7 +327,10 @@ class Assistant:
         asked = time.monotonic()
         mark = time.perf_counter()
         query, focus = loaded.rewriter.rewrite(question, history)
-        timings["condense"] = _ms(mark)
+        if follows and not focus:  # a question's later part borrows its earlier one's topic
+            query = standalone_query(question, history, follows=True)
+            focus = split_focus(question)[1] if query != question else ""
+        timings["condense"] = timings.get("condense", 0.0) + _ms(mark)
         mark = time.perf_counter()
         # "At the April 2031 meeting" searches that release; the user's choice wins.
         tables = loaded.tables
@@ -325,8 +356,25 @@ class Assistant:
         retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
                                               compared)
         retrieval.started = asked
-        timings["retrieve"] = _ms(mark)
+        timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(mark)
         return retrieval
+
+
+def _joined(question: str, found: list[tuple[Retrieval, Verdict]]) -> tuple[Retrieval, Verdict]:
+    """One retrieval and verdict for a question asked in parts: the passages of every
+    part, and the sentences of every part that is answered (once each, in order)."""
+    first = found[0][0]
+    passages = list({sp.passage.id: sp for r, _ in found for sp in r.passages}.values())
+    retrieval = replace(first, query=question, passages=passages,
+                        near_terms={w: t for r, _ in found for w, t in r.near_terms.items()},
+                        compared=list(dict.fromkeys(s for r, _ in found for s in r.compared)))
+    answered = [v for _, v in found if v.answerable]
+    sentences = list({(sp.passage.id, span): (sp, span, score)
+                      for v in answered for sp, span, score in v.sentences}.values())
+    if not answered:
+        return retrieval, max((v for _, v in found), key=lambda v: v.probability)
+    return retrieval, Verdict(True, "", sentences, max(v.probability for v in answered),
+                              answered[0].signals)
 
 
 def _ms(since: float) -> float:

@@ -12,6 +12,7 @@ from assistant.conversation import (
     check_history,
     check_question,
     split_focus,
+    split_parts,
     standalone_query,
 )
 
@@ -71,3 +72,20 @@ def test_a_follow_up_about_him_or_her_borrows_the_name_the_last_answer_gave():
 ])
 def test_what_is_asked_is_the_question_after_a_lead_in(question, lead_in, asked):
     assert split_focus(question) == (lead_in, asked)
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("When was the eel plan adopted, and how many boats will it cover?",
+     ["When was the eel plan adopted?", "How many boats will it cover?"]),
+    ("Who chaired the meeting? And in what way did it end?",
+     ["Who chaired the meeting?", "In what way did it end?"]),
+    ("Did ministers agree on quotas; if so, which ones?",
+     ["Did ministers agree on quotas?", "If so, which ones?"]),
+    # One thing asked: no comma before "and", or one question with two wh-words.
+    ("When and where did the ministers meet?", ["When and where did the ministers meet?"]),
+    ("What was said about eels and what was decided?",
+     ["What was said about eels and what was decided?"]),
+    ("Which ports, and which airports, joined?", ["Which ports, and which airports, joined?"]),
+])
+def test_a_question_asking_two_things_is_split_into_its_parts(question, parts):
+    assert split_parts(question) == parts

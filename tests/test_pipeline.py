@@ -361,6 +361,25 @@ def test_meetings_compared_by_their_description_are_each_quoted_on_the_topic(tmp
     assert_exact(bot, reply)
 
 
+def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("march", "Oslo", "11 March 2031",
+         "Ministers set up the herring recovery fund on Tuesday. They also discussed eels."),
+        ("june", "Riga", "5 June 2031",
+         "The herring recovery fund received EUR 40 million from the budget reserve. "
+         "Ministers discussed cod quotas."),
+        ("october", "Tallinn", "9 October 2031", "Ministers discussed seal populations."),
+    )
+    # Each part is searched on its own; the second leans on the first ("it").
+    reply = bot.ask("When was the herring recovery fund set up, and how much did it receive "
+                    "from the budget reserve?")
+    assert reply.answered
+    assert {c.doc_slug for c in reply.citations} == {"march", "june"}, reply.text
+    assert "Tuesday" in reply.text and "EUR 40 million" in reply.text, reply.text
+    assert_exact(bot, reply)
+
+
 def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path):
     bot = _councils(
         tmp_path,
