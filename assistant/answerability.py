@@ -175,6 +175,8 @@ class Verdict:
     sentences: list[Candidate]
     probability: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)
+    # A question asked in parts: each part the sentences leave unanswered, and why.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_yes_no(question: str) -> bool:

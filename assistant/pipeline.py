@@ -283,7 +283,9 @@ class Assistant:
             query=query,
             backend=loaded.answerer.backend,
             timings=timings,
-            notice=draft.notice,
+            notice=" ".join(filter(None, [draft.notice, *(
+                f"Not answered: “{part}” ({reason})." for part, reason in verdict.left_out
+                if draft.answered)])),
             unsupported=draft.unsupported,
         )
 
@@ -305,14 +307,14 @@ class Assistant:
             mark = time.perf_counter()
             verdict = loaded.assessor.assess(part, retrieval)
             timings["assess"] = timings.get("assess", 0.0) + _ms(mark)
-            found.append((retrieval, verdict))
+            found.append((part, retrieval, verdict))
             # The next part reads this one as an earlier turn: "and what is his role?"
             said = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
             earlier += [{"role": "user", "content": part},
                         {"role": "assistant", "content": said if verdict.answerable
                          else verdict.reason}]
         if len(found) == 1:
-            return found[0]
+            return found[0][1:]
         return _joined(question, found)
 
     def retrieve(
@@ -360,21 +362,23 @@ class Assistant:
         return retrieval
 
 
-def _joined(question: str, found: list[tuple[Retrieval, Verdict]]) -> tuple[Retrieval, Verdict]:
+def _joined(question: str, found: list[tuple[str, Retrieval, Verdict]]
+            ) -> tuple[Retrieval, Verdict]:
     """One retrieval and verdict for a question asked in parts: the passages of every
     part, and the sentences of every part that is answered (once each, in order)."""
-    first = found[0][0]
-    passages = list({sp.passage.id: sp for r, _ in found for sp in r.passages}.values())
+    first = found[0][1]
+    passages = list({sp.passage.id: sp for _, r, _ in found for sp in r.passages}.values())
     retrieval = replace(first, query=question, passages=passages,
-                        near_terms={w: t for r, _ in found for w, t in r.near_terms.items()},
-                        compared=list(dict.fromkeys(s for r, _ in found for s in r.compared)))
-    answered = [v for _, v in found if v.answerable]
+                        near_terms={w: t for _, r, _ in found for w, t in r.near_terms.items()},
+                        compared=list(dict.fromkeys(s for _, r, _ in found for s in r.compared)))
+    answered = [v for _, _, v in found if v.answerable]
     sentences = list({(sp.passage.id, span): (sp, span, score)
                       for v in answered for sp, span, score in v.sentences}.values())
     if not answered:
-        return retrieval, max((v for _, v in found), key=lambda v: v.probability)
+        return retrieval, max((v for _, _, v in found), key=lambda v: v.probability)
+    left_out = [(part, v.reason) for part, _, v in found if not v.answerable]
     return retrieval, Verdict(True, "", sentences, max(v.probability for v in answered),
-                              answered[0].signals)
+                              answered[0].signals, left_out)
 
 
 def _ms(since: float) -> float:

@@ -378,6 +378,11 @@ def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_o
     assert {c.doc_slug for c in reply.citations} == {"march", "june"}, reply.text
     assert "Tuesday" in reply.text and "EUR 40 million" in reply.text, reply.text
     assert_exact(bot, reply)
+    assert not reply.notice
+    # A part no release answers is said to be unanswered, not answered from elsewhere.
+    reply = bot.ask("When was the herring recovery fund set up, and who chairs its board?")
+    assert reply.answered and "Tuesday" in reply.text, reply.text
+    assert "Not answered: “Who chairs its board?”" in reply.notice, reply.notice
 
 
 def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path):
