@@ -102,9 +102,17 @@ def check_releases(releases, known: list[str]) -> list[str] | None:
 
 
 def needs_context(question: str) -> bool:
-    """Whether the question leans on an earlier turn ("What did she propose next?")."""
+    """Whether the question leans on an earlier turn ("What did she propose next?",
+    "And how much did farmers get?")."""
     short = len(content_words(question)) < SHORT_QUESTION_WORDS
-    return short or bool(_REFERS_BACK.search(question))
+    return short or bool(_REFERS_BACK.search(question) or _CONTINUES.search(question))
+
+
+# A question that opens by joining on ("And …?", "But …?", "Ok, so …?") or says
+# "instead" or "too" carries on from the one before.
+_CONTINUES = re.compile(
+    r"^\W*(?:(?:ok|okay|well|right)\W+)?(?:and|but|so|also|then)\b|\b(?:instead|too)\b",
+    re.IGNORECASE)
 
 
 def split_focus(question: str) -> tuple[str, str]:
