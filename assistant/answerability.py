@@ -472,13 +472,22 @@ class Assessor:
         # A question that compares meetings is answered from each of them that speaks
         # to it: a meeting that never mentions the topic has no sentence to quote.
         for slug in retrieval.compared:
-            cand = next((c for c in candidates if c[0].passage.doc_slug == slug
-                         and may_join(c) and said(c) not in quoted), None)
-            if cand and slug not in releases and len(releases) < MAX_RELEASES \
-                    and _matched(cand) >= COMPARED_RATIO * _matched(candidates[0]):
+            own = [c for c in candidates if c[0].passage.doc_slug == slug
+                   and may_join(c) and said(c) not in quoted]
+            if own and slug not in releases and len(releases) < MAX_RELEASES \
+                    and _matched(own[0]) >= COMPARED_RATIO * _matched(candidates[0]):
                 releases.append(slug)
-                chosen.append(cand)
-                quoted.add(said(cand))
+                chosen.append(own[0])
+                quoted.add(said(own[0]))
+        # Each meeting compared says how the topic came up in a sentence or two: its
+        # second sentence joins when it matches as closely as a complement must.
+        for slug in retrieval.compared if len(releases) > 1 else []:
+            own = [c for c in candidates if c[0].passage.doc_slug == slug and may_join(c)]
+            if slug in releases and len(own) > 1 and said(own[1]) not in quoted \
+                    and _matched(own[1]) >= COMPLEMENT_RATIO * _matched(own[0]) \
+                    and sum(c[0].passage.doc_slug == slug for c in chosen) < 2:
+                chosen.append(own[1])
+                quoted.add(said(own[1]))
         chosen += _quoted_by(chosen, candidates)
         if {"person", "human"} & set(kinds):  # "Who said …?": who said what was chosen
             chosen += _attributing(chosen, candidates)

@@ -361,6 +361,25 @@ def test_meetings_compared_by_their_description_are_each_quoted_on_the_topic(tmp
     assert_exact(bot, reply)
 
 
+def test_each_meeting_compared_may_answer_in_two_sentences(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers also discussed eels. Satellite tracking of trawlers will start in 2033. "
+         "Satellite tracking will cost EUR 5 million."),
+        ("autumn", "Riga", "9 October 2031",
+         "Ministers also discussed seals. Satellite data will cover every Baltic stock by "
+         "2034. Satellite data will be shared with Norway."),
+        ("summer", "Tallinn", "5 June 2031", "Ministers discussed cod quotas."),
+    )
+    reply = bot.ask("What did the March Council and the October Council each say about "
+                    "satellite tracking and satellite data?")
+    assert reply.answered and {c.doc_slug for c in reply.citations} == {"spring", "autumn"}
+    for fact in ("2033", "EUR 5 million", "2034", "Norway"):
+        assert fact in reply.text, reply.text
+    assert "eels" not in reply.text and "seals" not in reply.text, reply.text
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
