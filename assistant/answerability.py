@@ -368,7 +368,7 @@ class Assessor:
         chosen = self.choose(focus, retrieval, candidates)
         signals, reasons = self.signals(focus, retrieval, chosen, candidates)
         probability = self.model.probability(signals)
-        answerable = probability >= self.model.threshold
+        answerable = probability >= self.model.threshold and not signals.get("other_year")
         reason = "" if answerable else (reasons[0] if reasons else
                                         "None of its passages answers it closely enough")
         return Verdict(answerable, reason, chosen, probability, signals)
@@ -630,6 +630,9 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or other_years or other_names or unnamed)),
+            # (not weighed: a year asked that the evidence never gives, while it gives
+            # another, is a refusal whatever else the signals say)
+            "other_year": float(bool(other_years)),
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),

@@ -380,6 +380,24 @@ def test_each_meeting_compared_may_answer_in_two_sentences(tmp_path):
     assert "eels" not in reply.text and "seals" not in reply.text, reply.text
 
 
+def test_a_figure_for_another_year_is_no_answer_however_close_the_sentence(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Customs officers seized 40 tonnes of cocaine in Baltic ports in 2030."),
+        ("summer", "Riga", "5 June 2031", "The eel plan was first discussed in 2029."),
+    )
+    # However sure the model: a model that answers everything still refuses.
+    bot.assessor.model = dataclasses.replace(bot.assessor.model, bias=30.0)
+    reply = bot.ask("How many tonnes of cocaine did customs officers seize in Baltic ports "
+                    "in 2029?")
+    assert not reply.answered and not reply.citations, reply.text
+    assert "2030" in reply.text and "2029" in reply.text  # the reason says which years
+    reply = bot.ask("How many tonnes of cocaine did customs officers seize in Baltic ports "
+                    "in 2030?")
+    assert reply.answered and "40 tonnes" in reply.text, reply.text
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
