@@ -417,10 +417,28 @@ def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
             return initials[word.lower()]
         # Only an abbreviation's shape may be a blend ("MARFISH", "MarFish"), not a name.
         if len(word) >= 4 and (word.isupper() or any(c.isupper() for c in word[1:])):
-            return _blended(word, initials.values()) or word
-        return word
+            return _blended(word, initials.values()) or COUNCIL_CONFIGURATIONS.get(
+                word.lower(), word)
+        return COUNCIL_CONFIGURATIONS.get(word.lower(), word) if word.isupper() else word
 
     return re.sub(r"\b[A-Z][A-Za-z]{1,11}\b", spelled, text)
+
+
+# The Council of the EU's configurations, by the short names people call them: a
+# release may only write the full name ("Employment, Social Policy, Health and
+# Consumer Affairs Council"), which no run of its capitals spells.
+COUNCIL_CONFIGURATIONS = {
+    "agrifish": "Agriculture and Fisheries",
+    "compet": "Competitiveness",
+    "ecofin": "Economic and Financial Affairs",
+    "envi": "Environment",
+    "epsco": "Employment, Social Policy, Health and Consumer Affairs",
+    "eycs": "Education, Youth, Culture and Sport",
+    "fac": "Foreign Affairs",
+    "gac": "General Affairs",
+    "jha": "Justice and Home Affairs",
+    "tte": "Transport, Telecommunications and Energy",
+}
 
 
 _JOINING = frozenset("and of for the".split())

@@ -405,3 +405,13 @@ def test_a_short_line_that_heads_nothing_or_names_someone_is_kept_as_text(tmp_pa
         "# Fisheries Council, Riga, 5 October 2031\n\nRiga, 5 October 2031\n\n" + body)
     corpus = load_corpus(tmp_path)
     assert any(kept in p.text for p in corpus.passages_of("autumn"))
+
+
+def test_a_council_s_short_name_is_spelled_out_when_no_release_writes_it():
+    from assistant.facts import spell_out
+
+    # No run of capitals spells "EPSCO" out of the name a release writes.
+    assert "Employment, Social Policy, Health and Consumer Affairs" in spell_out(
+        "When did the EPSCO Council meet?", {}, set())
+    # A short name the releases write stays as they write it.
+    assert spell_out("When did ECOFIN meet?", {}, {"ecofin"}) == "When did ECOFIN meet?"
