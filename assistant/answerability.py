@@ -716,7 +716,7 @@ class Assessor:
         places = _place_words(text)
         unnamed = []
         for name, named, place in self._asked_names(question.split("\n")[0], chosen,
-                                                    _BODY_LABELS | {"GPE"}):
+                                                    _BODY_LABELS | {"GPE", "NORP"}):
             if _names_there(named, place, said, places) or not place and (
                     named[-1] in heads
                     or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials):
@@ -730,15 +730,36 @@ class Assessor:
         the corpus knows and the chosen releases' title lines (the meeting's own names)
         do not."""
         titled = self._titled(chosen)
+        asked = [stem(w) for w in words(question) if w not in STOPWORDS]
         names = []
         for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
-            place = fact.label == "GPE"
+            # A nationality names its country ("Greek ports"), unless it is "European"
+            # (the Union every release is about) or, with the word after it, says whose
+            # meeting it was in a release's opening lines ("the Irish Presidency").
+            if fact.label == "NORP" and (named == ["european"] or self._opening(
+                    asked[asked.index(named[-1]):asked.index(named[-1]) + 2]
+                    if named[-1] in asked else named, chosen)):
+                continue
+            place = fact.label in ("GPE", "NORP")
             if fact.label in labels and named and (place or len(named) > 1) \
                     and all(s in self._corpus_stems for s in named) \
                     and not all(s in titled for s in named):
                 names.append((fact.text, named, place))
         return names
+
+    def _opening(self, phrase: list[str], chosen: list[Candidate]) -> bool:
+        """Whether the stems of phrase stand together in the title lines or the lead
+        sentence of a chosen release."""
+        for slug in {sp.passage.doc_slug for sp, _, _ in chosen}:
+            first = self._first_paragraph(slug)
+            lead = " ".join(first.sentence_text(span) for span in lead_spans(first)) \
+                if first else ""
+            head = " ".join(p.text for p in self.corpus.passages_of(slug)
+                            if p.id == f"{slug}#head")
+            if _within(phrase, [stem(w) for w in words(f"{head} {lead}") if w not in STOPWORDS]):
+                return True
+        return False
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen

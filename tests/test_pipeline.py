@@ -398,6 +398,26 @@ def test_a_figure_for_another_year_is_no_answer_however_close_the_sentence(tmp_p
     assert reply.answered and "40 tonnes" in reply.text, reply.text
 
 
+def test_a_figure_asked_of_a_nationality_s_country_needs_a_passage_naming_it(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ports.md").write_text(
+        "# Customs Council, Oslo, 11 March 2031\n\n"
+        "Customs ministers met in Oslo under the Danish Presidency.\n\n"
+        "Customs officers seized 40 tonnes of cocaine in EU ports in 2030.\n\n"
+        "The Danish Presidency will report on port checks in May 2031.\n")
+    (folder / "eels.md").write_text(
+        "# Fisheries Council, Riga, 5 June 2031\n\n"
+        "Fisheries ministers met in Riga.\n\nMinisters discussed Danish eel quotas.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    # Seizures in all EU ports say nothing of Danish ports.
+    verdict = _assess(bot, "How many tonnes of cocaine were seized in Danish ports in 2030?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+    # Whose meeting it was, in the opening lines, is no place asked of.
+    verdict = _assess(bot, "When will the Danish Presidency report on port checks?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
