@@ -117,6 +117,11 @@ _REPORTED = re.compile(
 # sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|gets?|got|grant\w*"
                           r"|allocat\w*|invest\w*|worth|fund\w*|money|cash|budget\w*)\b", re.I)
+# Words that ask for a sum of money itself (not a share of it, nor what it is spent on),
+# and the currencies a sum is written in.
+_SUM_ASKED = re.compile(
+    r"\b(?:costs?|costing|spen[dt]|spending|pa(?:y|id)|money|cash|euros?)\b|\bEUR\b", re.I)
+_CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|[€$£]", re.I)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
@@ -300,6 +305,9 @@ class Assessor:
         if kind == "amount" and fact.label == "QUANTITY" \
                 and _MONEY_ASKED.search(asked.split("\n")[0]):
             return False  # "how much did it cost?" asks for a sum, not "2 500 hectares"
+        if kind == "amount" and _SUM_ASKED.search(asked.split("\n")[0]) \
+                and not _CURRENCY.search(text[max(0, fact.start - 6):fact.end + 8]):
+            return False  # "how much money?", "how much will it cost?": a sum in a currency
         if kind == "count":
             return self._counts(fact, text, asked)
         if kind == "measure":

@@ -418,6 +418,22 @@ def test_a_figure_asked_of_a_nationality_s_country_needs_a_passage_naming_it(tmp
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
 
 
+def test_a_sum_of_money_asked_for_is_not_given_by_a_share(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The new eel ladder will cut eel deaths at the dam by 40%. "
+         "Ministers discussed eel quotas."),
+        ("summer", "Riga", "5 June 2031", "The herring fund will receive EUR 2 million."),
+    )
+    reply = bot.ask("How much will the new eel ladder at the dam cost?")
+    assert "40%" not in reply.text, reply.text
+    reply = bot.ask("By how much will the new eel ladder cut eel deaths at the dam?")
+    assert reply.answered and "40%" in reply.text, reply.text
+    reply = bot.ask("How much will the herring fund receive?")
+    assert reply.answered and "EUR 2 million" in reply.text, reply.text
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
