@@ -353,7 +353,16 @@ class Assessor:
         following = content_words(_counted_phrase(text, fact))
         if not following:
             return False
-        if {stem(w) for w in wanted} & {stem(w) for w in following}:
+        found = {stem(w) for w in wanted} & {stem(w) for w in following}
+        unit = {stem(w) for w in words(fact.text)}
+        rest = [w for w in wanted if stem(w) not in unit]
+        if found and found <= unit and rest:
+            # "How many tonnes of nickel": tonnes of something else are no answer, so
+            # what is measured must be in the sentence too.
+            said = content_words(text)
+            return bool({stem(w) for w in rest} & {stem(w) for w in said}) \
+                or self._close(rest, said)
+        if found:
             return True
         return self._close(wanted, following)
 

@@ -434,6 +434,22 @@ def test_a_sum_of_money_asked_for_is_not_given_by_a_share(tmp_path):
     assert reply.answered and "EUR 2 million" in reply.text, reply.text
 
 
+def test_tonnes_of_one_thing_do_not_answer_how_many_tonnes_of_another(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed nickel supplies from Norway. "
+         "The steel import quota will be 18 million tonnes a year."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."),
+    )
+    reply = bot.ask("How many tonnes of nickel will be imported each year?")
+    assert "18 million tonnes" not in reply.text, reply.text
+    verdict = _assess(bot, "How many tonnes of nickel will be imported each year?")
+    assert verdict.signals["kind_missing"] == 1.0  # the steel figure is no figure asked for
+    reply = bot.ask("How many tonnes of steel will be imported each year?")
+    assert reply.answered and "18 million tonnes" in reply.text, reply.text
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
