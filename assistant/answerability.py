@@ -581,9 +581,11 @@ class Assessor:
                 and len({sp.passage.doc_slug for sp, _, _ in chosen}) < 2 and not any(
                 _lists(sp.passage.sentence_text(span), asked) for sp, span, _ in chosen):
             missing.append("several")  # "Which five files …?" and only "Five key files …"
-        elif asks_for_several(question) and "several" not in missing and _only_counted(
+        elif asks_for_several(question) and "several" not in missing \
+                and not KIND_NAMES.get(asked_noun(question)) and _only_counted(
                 asked_noun(question), [sp.passage.sentence_text(span) for sp, span, _ in chosen]):
-            missing.append("several")  # "Which ports …?" and only "33 ports"
+            missing.append("several")  # "Which ports …?" and only "33 ports" (not
+            # "on which days …?", which asks for dates)
         holds_kind = not missing
 
         # "What *proportion* …?" is met by a percentage, whatever word the release uses.

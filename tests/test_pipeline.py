@@ -450,6 +450,17 @@ def test_tonnes_of_one_thing_do_not_answer_how_many_tonnes_of_another(tmp_path):
     assert reply.answered and "18 million tonnes" in reply.text, reply.text
 
 
+def test_on_which_days_asks_for_dates_not_for_things_named_one_by_one(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11-12 March 2031",
+         "Fisheries ministers met in Oslo for a two-day meeting on eel stocks."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    verdict = _assess(bot, "On which days did fisheries ministers meet in Oslo?")
+    assert verdict.signals["kind_missing"] == 0.0, verdict.reason
+
+
 def test_a_question_asking_two_things_is_answered_from_each_release_that_holds_one(tmp_path):
     bot = _councils(
         tmp_path,
