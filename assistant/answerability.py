@@ -121,7 +121,9 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|ge
 # and the currencies a sum is written in.
 _SUM_ASKED = re.compile(
     r"\b(?:costs?|costing|spen[dt]|spending|pa(?:y|id)|money|cash|euros?)\b|\bEUR\b", re.I)
-_CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|[€$£]", re.I)
+_CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|cents?)\b|[€$£]", re.I)
+# ... but "how much of the cost", "how much more do they pay" ask for a share or a rise.
+_SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b", re.I)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
@@ -305,7 +307,9 @@ class Assessor:
         if kind == "amount" and fact.label == "QUANTITY" \
                 and _MONEY_ASKED.search(asked.split("\n")[0]):
             return False  # "how much did it cost?" asks for a sum, not "2 500 hectares"
-        if kind == "amount" and _SUM_ASKED.search(asked.split("\n")[0]) \
+        first_line = asked.split("\n")[0]
+        if kind == "amount" and _SUM_ASKED.search(first_line) \
+                and not _SHARE_ASKED.search(first_line) \
                 and not _CURRENCY.search(text[max(0, fact.start - 6):fact.end + 8]):
             return False  # "how much money?", "how much will it cost?": a sum in a currency
         if kind == "count":
@@ -488,23 +492,23 @@ class Assessor:
                 quoted.add(said(cand))
         # A question that compares meetings is answered from each of them that speaks
         # to it: a meeting that never mentions the topic has no sentence to quote.
-        for slug in retrieval.compared:
-            own = [c for c in candidates if c[0].passage.doc_slug == slug
-                   and may_join(c) and said(c) not in quoted]
-            if own and slug not in releases and len(releases) < MAX_RELEASES \
-                    and _matched(own[0]) >= COMPARED_RATIO * _matched(candidates[0]):
+        own = {slug: [c for c in candidates if c[0].passage.doc_slug == slug and may_join(c)]
+               for slug in retrieval.compared}
+        for slug, sentences in own.items():
+            fresh = [c for c in sentences if said(c) not in quoted]
+            if fresh and slug not in releases and len(releases) < MAX_RELEASES \
+                    and _matched(fresh[0]) >= COMPARED_RATIO * _matched(candidates[0]):
                 releases.append(slug)
-                chosen.append(own[0])
-                quoted.add(said(own[0]))
+                chosen.append(fresh[0])
+                quoted.add(said(fresh[0]))
         # Each meeting compared says how the topic came up in a sentence or two: its
         # second sentence joins when it matches as closely as a complement must.
-        for slug in retrieval.compared if len(releases) > 1 else []:
-            own = [c for c in candidates if c[0].passage.doc_slug == slug and may_join(c)]
-            if slug in releases and len(own) > 1 and said(own[1]) not in quoted \
-                    and _matched(own[1]) >= COMPLEMENT_RATIO * _matched(own[0]) \
+        for slug, sentences in own.items() if len(releases) > 1 else []:
+            if slug in releases and len(sentences) > 1 and said(sentences[1]) not in quoted \
+                    and _matched(sentences[1]) >= COMPLEMENT_RATIO * _matched(sentences[0]) \
                     and sum(c[0].passage.doc_slug == slug for c in chosen) < 2:
-                chosen.append(own[1])
-                quoted.add(said(own[1]))
+                chosen.append(sentences[1])
+                quoted.add(said(sentences[1]))
         chosen += _quoted_by(chosen, candidates)
         if {"person", "human"} & set(kinds):  # "Who said …?": who said what was chosen
             chosen += _attributing(chosen, candidates)
@@ -616,8 +620,7 @@ class Assessor:
                   if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
         quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
         unknown = self._unknown_names(question, quoted)
-        other_years = _other_years(question, quoted, " ".join(
-            sp.passage.doc_title for sp, _, _ in chosen))
+        other_years = _other_years(question, quoted, self._opening_lines(chosen))
         # The passages whose sentences give the fact asked for must be about what it is
         # asked of ("the Alliance" there may stand for the name the question gives).
         giving = " ".join(dict.fromkeys(
@@ -713,6 +716,16 @@ class Assessor:
                 return asked, sorted(stated)
         return None
 
+    def _opening_lines(self, chosen: list[Candidate]) -> str:
+        """The chosen releases' titles, title lines and lead sentences: where they say
+        when their meeting was."""
+        said = []
+        for slug in dict.fromkeys(sp.passage.doc_slug for sp, _, _ in chosen):
+            first = self._first_paragraph(slug)
+            said += [p.text for p in self.corpus.passages_of(slug) if p.id == f"{slug}#head"]
+            said += [first.sentence_text(span) for span in lead_spans(first)] if first else []
+        return " ".join([*(sp.passage.doc_title for sp, _, _ in chosen), *said])
+
     def _titled(self, chosen: list[Candidate]) -> set[str]:
         """The stems of the chosen releases' title lines (the meeting's own names)."""
         slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
@@ -735,7 +748,7 @@ class Assessor:
         places = _place_words(text)
         unnamed = []
         for name, named, place in self._asked_names(question.split("\n")[0], chosen,
-                                                    _BODY_LABELS | {"GPE", "NORP"}):
+                                                    _BODY_LABELS | {"GPE"}):
             if _names_there(named, place, said, places) or not place and (
                     named[-1] in heads
                     or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials):
@@ -749,36 +762,15 @@ class Assessor:
         the corpus knows and the chosen releases' title lines (the meeting's own names)
         do not."""
         titled = self._titled(chosen)
-        asked = [stem(w) for w in words(question) if w not in STOPWORDS]
         names = []
         for fact in find_facts(question):
             named = [stem(w) for w in words(fact.text) if w not in STOPWORDS]
-            # A nationality names its country ("Greek ports"), unless it is "European"
-            # (the Union every release is about) or, with the word after it, says whose
-            # meeting it was in a release's opening lines ("the Irish Presidency").
-            if fact.label == "NORP" and (named == ["european"] or self._opening(
-                    asked[asked.index(named[-1]):asked.index(named[-1]) + 2]
-                    if named[-1] in asked else named, chosen)):
-                continue
-            place = fact.label in ("GPE", "NORP")
+            place = fact.label == "GPE"
             if fact.label in labels and named and (place or len(named) > 1) \
                     and all(s in self._corpus_stems for s in named) \
                     and not all(s in titled for s in named):
                 names.append((fact.text, named, place))
         return names
-
-    def _opening(self, phrase: list[str], chosen: list[Candidate]) -> bool:
-        """Whether the stems of phrase stand together in the title lines or the lead
-        sentence of a chosen release."""
-        for slug in {sp.passage.doc_slug for sp, _, _ in chosen}:
-            first = self._first_paragraph(slug)
-            lead = " ".join(first.sentence_text(span) for span in lead_spans(first)) \
-                if first else ""
-            head = " ".join(p.text for p in self.corpus.passages_of(slug)
-                            if p.id == f"{slug}#head")
-            if _within(phrase, [stem(w) for w in words(f"{head} {lead}") if w not in STOPWORDS]):
-                return True
-        return False
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen

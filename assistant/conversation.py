@@ -108,10 +108,10 @@ def needs_context(question: str) -> bool:
     return short or bool(_REFERS_BACK.search(question) or _CONTINUES.search(question))
 
 
-# A question that opens by joining on ("And …?", "But …?", "Ok, so …?") or says
-# "instead" or "too" carries on from the one before.
+# A question that opens by joining on ("And …?", "But …?", "Ok, so …?") or ends on
+# "instead" or "too" carries on from the one before (not "so-called", "too low").
 _CONTINUES = re.compile(
-    r"^\W*(?:(?:ok|okay|well|right)\W+)?(?:and|but|so|also|then)\b|\b(?:instead|too)\b",
+    r"^\W*(?:(?:ok|okay|well|right)[\s,]+)?(?:and|but|so|also|then)\s|\b(?:instead|too)\W*$",
     re.IGNORECASE)
 
 
@@ -138,22 +138,44 @@ def split_parts(question: str) -> list[str]:
     ports joined?" asks two, each then answered on its own (a later part leaning on
     an earlier one as a follow-up does). One part when it asks one thing."""
     parts = [p.strip() for p in _PART_BREAK.split(question.strip()) if p and p.strip()]
-    # A first part of a word or two shares the verb that follows ("Which ports, and
-    # which airports, joined?"): one question.
-    if len(parts) < 2 or len(parts[0].split()) < 3:
+    if len(parts) < 2 or not _asks(parts[0], first=True) or not all(
+            _asks(p, last=n == len(parts) - 1) for n, p in enumerate(parts[1:], 1)):
         return [question]
     return [p[0].upper() + (p[1:] if p.endswith("?") else p[1:].rstrip(",;. ") + "?")
             for p in parts]
 
 
+def _asks(part: str, first: bool = False, last: bool = False) -> bool:
+    """Whether a piece of a question stands as a part of its own. It does not end on a
+    question word that what follows shares ("Did they say how much, and when, the fund
+    …?"), unless it is the last piece (", and where?"). The first piece has a verb (not
+    a subject whose verb comes later: "Which ports, and which airports, joined?") and
+    may state what the rest asks about ("The fund was set up in May; how much …?");
+    a later piece opens with a question word and may leave the verb out ("…, and which
+    one at the June Council?")."""
+    text = _SENTENCE_BREAK.split(part.strip())[-1]
+    if not last and _SHARED_ENDING.search(text):
+        return False
+    if not first:
+        return bool(_QUESTION_OPENING.match(text))
+    from .facts import tagged  # spaCy's tagger, loaded only for a question in parts
+
+    return any(t.pos_ in ("VERB", "AUX") for t in tagged(text))
+
+
+_QUESTION_WORDS = (
+    r"(?:if so,?\s+)?(?:(?:in|on|at|by|for|from|to|under|since|until|with)\s+(?:what|which)"
+    r"|what|when|where|which|who|whom|whose|how|why|did|does|do|is|are|was|were|has|have"
+    r"|had|will|would|can|could)\b")
 # ", and when …?", "; which …?", "? And did …?": a second question joined to the first
-# (not "when and where", which asks one thing).
+# (not "when and where", which asks one thing, nor ", and when, the fund …").
 _PART_BREAK = re.compile(
     r"\s*(?:[,;]\s*(?:and|but)\s+|;\s*|(?<=\?)\s+(?:and\s+|but\s+)?)"
-    r"(?=(?:if so,?\s+)?(?:(?:in|on|at|by|for|from|to|under|since|until|with)\s+(?:what|which)"
-    r"|what|when|where|which|who|whom|whose|how|why|did|does|do|is|are|was|were|has|have"
-    r"|had|will|would|can|could)\b)",
-    re.IGNORECASE)
+    rf"(?={_QUESTION_WORDS}(?!\s*,))", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(
+    rf"\W*(?:[^,?]{{1,40}},\s*)?(?:(?:and|but)\s+)?{_QUESTION_WORDS}", re.IGNORECASE)
+_SHARED_ENDING = re.compile(
+    r"\b(?:what|when|where|which|who|how(?: much| many| long)?|why)\W*$", re.IGNORECASE)
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")

@@ -419,7 +419,7 @@ def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
         if len(word) >= 4 and (word.isupper() or any(c.isupper() for c in word[1:])):
             return _blended(word, initials.values()) or COUNCIL_CONFIGURATIONS.get(
                 word.lower(), word)
-        return COUNCIL_CONFIGURATIONS.get(word.lower(), word) if word.isupper() else word
+        return COUNCIL_CONFIGURATIONS.get(word.lower(), word)  # "EPSCO", "Ecofin"
 
     return re.sub(r"\b[A-Z][A-Za-z]{1,11}\b", spelled, text)
 

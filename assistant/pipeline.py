@@ -329,7 +329,7 @@ class Assistant:
         asked = time.monotonic()
         mark = time.perf_counter()
         query, focus = loaded.rewriter.rewrite(question, history)
-        if follows and not focus:  # a question's later part borrows its earlier one's topic
+        if follows and query == question:  # a later part borrows its earlier part's topic
             query = standalone_query(question, history, follows=True)
             focus = split_focus(question)[1] if query != question else ""
         timings["condense"] = timings.get("condense", 0.0) + _ms(mark)
@@ -341,11 +341,12 @@ class Assistant:
         earlier = [m["content"] for m in history if m["role"] == "user"][-1:]
         spoken = " ".join([*earlier, question]) if needs_context(focus or query) else question
         texts = list(dict.fromkeys([focus or query, spoken]))  # each read once
-        # ("the JHA Council" is compared with releases that say "Justice and Home Affairs")
-        spelled = [spell_out(t, tables.initials, tables.vocabulary) for t in texts]
-        compared = None if releases else next(
-            filter(None, (compared_releases(t, headers, tables.descriptions) for t in spelled)),
-            None)
+        # Only the question itself compares (with its lead-in: "Both the June and the
+        # May meetings touched on ports. What was said at each?"): a follow-up that
+        # names another meeting than the last turn's moves on to it.
+        compared = None if releases else compared_releases(
+            spell_out(question, tables.initials, tables.vocabulary), headers,
+            tables.descriptions)
         named = None if releases or compared else next(
             filter(None, (named_releases(t, headers, tables.descriptions)
                           for t in texts)), None)
@@ -367,7 +368,10 @@ def _joined(question: str, found: list[tuple[str, Retrieval, Verdict]]
     """One retrieval and verdict for a question asked in parts: the passages of every
     part, and the sentences of every part that is answered (once each, in order)."""
     first = found[0][1]
-    passages = list({sp.passage.id: sp for _, r, _ in found for sp in r.passages}.values())
+    # An answerer reads the passages of the parts it answers: a part refused (and named
+    # in the notice) is not answered from them after all.
+    shown = [r for _, r, v in found if v.answerable] or [r for _, r, _ in found]
+    passages = list({sp.passage.id: sp for r in shown for sp in r.passages}.values())
     retrieval = replace(first, query=question, passages=passages,
                         near_terms={w: t for _, r, _ in found for w, t in r.near_terms.items()},
                         compared=list(dict.fromkeys(s for _, r, _ in found for s in r.compared)))

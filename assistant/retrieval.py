@@ -284,14 +284,19 @@ def meeting_mentions(question: str) -> list[list[str]]:
     """Each meeting the question names, in order, as the words that say which it is:
     those before its meeting noun and the date or place right after it ("the energy
     ministers' meeting in Dublin" -> ["energy", "dublin"])."""
+    return [mention for mention, _, _ in _mentions(question)]
+
+
+def _mentions(question: str) -> list[tuple[list[str], int, int]]:
+    """meeting_mentions, each with where it starts and ends in the question."""
     tokens = list(tagged(question))
     mentions = []
     for i, token in enumerate(tokens):
         if token.lower_ not in _MEETING_NOUNS or (
                 i + 1 < len(tokens) and tokens[i + 1].lower_ in _MEETING_NOUNS | {"'", "’"}):
             continue  # "ministers' meeting": the last noun gathers both
-        mention, _ = _described_before(tokens, i)
-        k = i + 1
+        mention, before = _described_before(tokens, i)
+        k, end = i + 1, token.idx + len(token.text)
         if k < len(tokens) and tokens[k].lower_ in _AFTER_NOUN:
             k += 1
             while k < len(tokens) and tokens[k].lower_ in ("the", "on", "in"):
@@ -299,9 +304,10 @@ def meeting_mentions(question: str) -> list[list[str]]:
             while k < len(tokens) and (tokens[k].pos_ in ("PROPN", "NUM")
                                        or tokens[k].lower_ in (*MONTHS, *WEEKDAYS)):
                 mention += [w for w in words(tokens[k].text) if w not in STOPWORDS]
+                end = tokens[k].idx + len(tokens[k].text)
                 k += 1
         if mention:
-            mentions.append(mention)
+            mentions.append((mention, tokens[before + 1].idx, end))
     return mentions
 
 
@@ -309,10 +315,13 @@ def _meetings_mentioned(question: str, descriptions: dict[str, set[str]]) -> lis
     """The releases each meeting the question mentions resolves to: those whose
     description holds the most of its words, a word weighing more the fewer releases
     hold it (a word all hold says nothing). Two mentions that share a release name one
-    meeting twice ("home affairs ministers at their March Council"): what they share."""
+    meeting twice ("home affairs ministers at their March Council"): what they share.
+    Two meetings are compared only when the question joins them ("the April meeting
+    *and* the June one") or says it compares ("each", "between"); else the first."""
     count = len(descriptions)
     found: list[frozenset] = []
-    for mention in meeting_mentions(question):
+    mentions = _mentions(question)
+    for i, (mention, start, _) in enumerate(mentions):
         stems = {stem(w) for w in mention}
         holding = {s: sum(s in d for d in descriptions.values()) for s in stems}
         weight = {s: math.log(count / n) for s, n in holding.items() if n}
@@ -323,11 +332,19 @@ def _meetings_mentioned(question: str, descriptions: dict[str, set[str]]) -> lis
             continue
         meeting = frozenset(slug for slug, value in score.items() if value >= best - 1e-9)
         same = next((n for n, known in enumerate(found) if known & meeting), None)
-        if same is None:
-            found.append(meeting)
-        else:
+        joined = i > 0 and (_COMPARES.search(question) or _JOINING.search(
+            question[mentions[i - 1][2]:start]))
+        if same is not None:
             found[same] = found[same] & meeting
+        elif not found or joined:
+            found.append(meeting)
     return found
+
+
+# Between two meetings, the words that join them into one question about both, or the
+# end of a sentence that set the scene ("The June release said …. What does the May
+# one say?").
+_JOINING = re.compile(r"\b(?:and|or|versus|vs|than|with)\b|[.;?]", re.IGNORECASE)
 
 
 def _names_meeting(fact, question: str) -> bool:

@@ -70,6 +70,10 @@ def test_a_question_that_joins_on_with_and_or_instead_borrows_the_earlier_topic(
     # A question of its own, with no word joining it on, stands alone.
     assert "eel" not in standalone_query("How much funding do fishing communities "
                                          "receive under the cod plan?", history)
+    # "Too" or "so" inside a question of its own joins nothing on.
+    for question in ("Is a 78% gas storage level too low for the fishing communities?",
+                     "So-called green ports: how many fishing communities have one?"):
+        assert "eel" not in standalone_query(question, history), question
     # ("Andorra" is no "and".)
     assert "eel" not in standalone_query("Which fishing communities in Andorra receive "
                                          "the funding?", history)
@@ -101,6 +105,15 @@ def test_what_is_asked_is_the_question_after_a_lead_in(question, lead_in, asked)
     ("What was said about eels and what was decided?",
      ["What was said about eels and what was decided?"]),
     ("Which ports, and which airports, joined?", ["Which ports, and which airports, joined?"]),
+    # A question word the rest shares, or a subject whose verb comes later: one thing.
+    ("Did ministers say how much, and when, the coastal fund will pay out?",
+     ["Did ministers say how much, and when, the coastal fund will pay out?"]),
+    ("Which EU member states, and which partner countries, took part?",
+     ["Which EU member states, and which partner countries, took part?"]),
+    # A last part may be a bare question word, and a first part may state the topic.
+    ("When is the next meeting, and where?", ["When is the next meeting?", "Where?"]),
+    ("The eel fund was set up in May; how much does it hold?",
+     ["The eel fund was set up in May?", "How much does it hold?"]),
 ])
 def test_a_question_asking_two_things_is_split_into_its_parts(question, parts):
     assert split_parts(question) == parts

@@ -348,9 +348,16 @@ def test_a_question_comparing_meetings_it_describes_names_each_of_them(tmp_path)
                              "the June health Council?", headers,
                              descriptions) == ["early", "health"]
     # Two mentions of one meeting ("health ministers at their June Council") compare
-    # nothing.
+    # nothing, nor do two meetings the question does not join ("the fisheries ministers
+    # … from the June health Council" asks about the first).
     assert compared_releases("What did health ministers decide at their June Council?",
                              headers, descriptions) is None
+    assert compared_releases("What did the fisheries ministers take up from the June "
+                             "health Council?", headers, descriptions) is None
+    # A sentence that sets the scene joins its meeting to the one asked about.
+    assert compared_releases("The June health Council spoke of fraud. What did the April "
+                             "finance ministers say?", headers,
+                             descriptions) == ["health", "money"]
 
 
 def test_the_corpus_cache_is_read_while_no_file_changes_and_read_anew_after(tmp_path,
@@ -413,5 +420,6 @@ def test_a_council_s_short_name_is_spelled_out_when_no_release_writes_it():
     # No run of capitals spells "EPSCO" out of the name a release writes.
     assert "Employment, Social Policy, Health and Consumer Affairs" in spell_out(
         "When did the EPSCO Council meet?", {}, set())
+    assert "Economic and Financial Affairs" in spell_out("Did Ecofin meet?", {}, set())
     # A short name the releases write stays as they write it.
     assert spell_out("When did ECOFIN meet?", {}, {"ecofin"}) == "When did ECOFIN meet?"
