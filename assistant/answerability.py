@@ -301,13 +301,12 @@ class Assessor:
         - a number answers "how many X" only when it counts X ("nine member states"
           answers "how many countries", not "how many ministers")."""
         named = [w for w in words(fact.text) if w not in STOPWORDS]
-        if kind in ("amount", "count", "measure") and _TOTAL_ASKED.search(asked.split("\n")[0]) \
+        first_line = asked.split("\n")[0]  # the question, not the words it borrows
+        if kind in ("amount", "count", "measure") and _TOTAL_ASKED.search(first_line) \
                 and _PER_UNIT.match(text[fact.end:]):
             return False  # "vouchers of EUR 500 each" is no total
-        if kind == "amount" and fact.label == "QUANTITY" \
-                and _MONEY_ASKED.search(asked.split("\n")[0]):
+        if kind == "amount" and fact.label == "QUANTITY" and _MONEY_ASKED.search(first_line):
             return False  # "how much did it cost?" asks for a sum, not "2 500 hectares"
-        first_line = asked.split("\n")[0]
         if kind == "amount" and _SUM_ASKED.search(first_line) \
                 and not _SHARE_ASKED.search(first_line) \
                 and not _CURRENCY.search(text[max(0, fact.start - 6):fact.end + 8]):

@@ -324,14 +324,14 @@ def _meetings_mentioned(question: str, descriptions: dict[str, set[str]]) -> lis
     for i, (mention, start, _) in enumerate(mentions):
         stems = {stem(w) for w in mention}
         holding = {s: sum(s in d for d in descriptions.values()) for s in stems}
-        weight = {s: math.log(count / n) for s, n in holding.items() if n}
+        weight = {s: math.log(count / held) for s, held in holding.items() if held}
         score = {slug: sum(w for s, w in weight.items() if s in d)
                  for slug, d in descriptions.items()}
         best = max(score.values(), default=0.0)
         if best <= 0:
             continue
         meeting = frozenset(slug for slug, value in score.items() if value >= best - 1e-9)
-        same = next((n for n, known in enumerate(found) if known & meeting), None)
+        same = next((k for k, known in enumerate(found) if known & meeting), None)
         joined = i > 0 and (_COMPARES.search(question) or _JOINING.search(
             question[mentions[i - 1][2]:start]))
         if same is not None:
