@@ -634,6 +634,8 @@ class Assessor:
             if not _POINTING.search(text := sp.passage.sentence_text(span)))
         other_names = self._other_names(
             question, (quoted, giving, giving_sentences), chosen) if giving else None
+        if not other_names and giving:
+            other_names = self._other_owners(question, quoted, chosen)
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
@@ -714,6 +716,26 @@ class Assessor:
             if asked:
                 return asked, sorted(stated)
         return None
+
+    def _other_owners(self, question: str, quoted: str, chosen: list[Candidate]):
+        """(owners asked, owners stated) when the question asks of a thing owned or
+        qualified by a name ("*Greek* ports", "*Latvia's* budget") and the quoted
+        sentences never write that name but give the same thing of another ("*EU*
+        ports"). A name that is the other's short form ("EU", "European") or shares its
+        first letters ("Finnish", "Finland") may be the same; the meeting's own names
+        (its title lines) qualify nothing. None otherwise."""
+        titled = self._titled(chosen)
+        said = _named_nouns(quoted)
+        written = {stem(w) for w in words(quoted)}
+        asked, stated = [], set()
+        for name, noun in _named_nouns(question.split("\n")[0]):
+            if stem(name.lower()) in written | titled:
+                continue
+            owners = {other for other, their in said if stem(their.lower()) == stem(noun.lower())}
+            if owners and not any(_same_name(name, other) for other in owners):
+                asked.append(f"{name} {noun}")
+                stated |= {f"{other} {noun}" for other in owners}
+        return (asked, sorted(stated)) if asked else None
 
     def _opening_lines(self, chosen: list[Candidate]) -> str:
         """The chosen releases' titles, title lines and lead sentences: where they say
@@ -998,6 +1020,32 @@ def _quoted_by(chosen: list[Candidate], candidates: list[Candidate]) -> list[Can
 
 _COUNTED_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "CCONJ"))
 COUNTED_WORDS = 6  # the longest noun phrase read after a number
+
+
+def _named_nouns(text: str) -> list[tuple[str, str]]:
+    """(name, noun) for each common noun right after a capitalised word or an owner's
+    "'s" ("Greek ports", "the EU's territory"). A sentence's
+    first word is capitalised anyway, so it names nothing."""
+    tokens = list(tagged(text))
+    pairs = []
+    for token in tokens:
+        if token.pos_ != "NOUN" or token.i == 0:
+            continue
+        owner = tokens[token.i - 1]
+        if owner.tag_ == "POS" and owner.i > 0:
+            owner = tokens[owner.i - 1]
+        opens = owner.i == 0 or tokens[owner.i - 1].text in ".?!:;\n"
+        if owner.text[:1].isupper() and owner.pos_ in ("PROPN", "ADJ", "NOUN") \
+                and not (opens and not owner.text.isupper()):
+            pairs.append((owner.text, token.text))
+    return pairs
+
+
+def _same_name(one: str, other: str) -> bool:
+    """Whether two names may name the same: one is the other's start ("EU",
+    "European") or they share their first four letters ("Finnish", "Finland")."""
+    one, other = one.lower(), other.lower()
+    return one.startswith(other) or other.startswith(one) or one[:4] == other[:4]
 
 
 def _counted_phrase(text: str, fact) -> str:

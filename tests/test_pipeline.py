@@ -1301,3 +1301,22 @@ def test_a_body_is_named_by_its_initials_in_the_passage_giving_its_figure(tmp_pa
     )
     asked = "How much will the Baltic Eel Bank lend to eel farms?"
     assert bot.assessor._unnamed(asked, [], ["The BEB will lend EUR 2 billion."]) == []
+
+
+def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Inspectors counted 420 illegal nets in EU harbours in 2030. "
+         "Danish fleets landed most of the European herring."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."),
+    )
+    verdict = _assess(bot, "How many illegal nets were counted in Danish harbours in 2030?")
+    assert not verdict.answerable
+    assert verdict.reason == "Its closest passages speak of EU harbours, not Danish harbours"
+    # The same figure asked of the owner the release names is given.
+    verdict = _assess(bot, "How many illegal nets were counted in EU harbours in 2030?")
+    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
+    # "European harbours" may be the EU's: a short form is the same name.
+    verdict = _assess(bot, "How many illegal nets were counted in European harbours in 2030?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.signals
