@@ -86,7 +86,9 @@ _NAMES_ASKED = re.compile(
 )
 # "Who is Ana Pereira?", "What is Ana Pereira's job?": a person named in full (two to
 # four capitalised words) whose role is asked.
-_NAME = r"([A-ZÀ-Ž][\w'’-]+(?:\s+[A-ZÀ-Ž][\w'’-]+){1,3})"
+# (with the lower-case particles of family names: "Piet van Loon", "Ana da Silva")
+_NAME = (r"([A-ZÀ-Ž][\w'’-]+(?:\s+(?:(?:van|von|de|der|den|da|di|du|del|della|dos|das"
+         r"|la|le|ter|ten|af|zu)\s+)*[A-ZÀ-Ž][\w'’-]+){1,3})")
 _WHO_IS = re.compile(
     rf"^\s*(?:(?i:who\s+(?:is|was)\s+){_NAME}"
     rf"|(?i:what\s+(?:is|was)\s+){_NAME}(?i:['’]s?\s+(?:job|role|position|title|post|function))"

@@ -1320,3 +1320,17 @@ def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_p
     # "European harbours" may be the EU's: a short form is the same name.
     verdict = _assess(bot, "How many illegal nets were counted in European harbours in 2030?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.signals
+
+
+def test_a_family_name_with_a_particle_is_a_name_whose_role_can_be_asked(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed eel stocks. The Commission was represented by Joost ter "
+         "Horst, Commissioner for Oceans and Fisheries."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    for question in ("What is Joost ter Horst's role?", "Who is Joost ter Horst?"):
+        reply = bot.ask(question)
+        assert reply.answered and "Commissioner for Oceans and Fisheries" in reply.text, \
+            (question, reply.text)
