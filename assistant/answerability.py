@@ -96,10 +96,11 @@ _WHO_IS = re.compile(
     rf"(?i:\s+(?:hold|have))|(?i:what\s+does\s+){_NAME}(?i:\s+do))\s*\??\s*$")
 # Words a question uses to point at the document rather than at what it reports
 # ("the minister quoted", "as cited"), beside those STOPWORDS already drops
-# ("according to the release"): no sentence need hold them.
+# ("according to the release"), or at how exactly to answer ("on what exact day"):
+# no sentence need hold them.
 FRAME_WORDS = frozenset(
     "releases cite cites cited quote quotes quoted documents passage passages meetings sessions"
-    .split()
+    " exact exactly precise precisely".split()
 )
 # A question that asks about meetings or releases in the plural ("in which sessions
 # …?", "what do all the releases say about …?") is answered from each release that
@@ -130,6 +131,9 @@ _SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b", re.I)
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
 _PER_UNIT = re.compile(r"\s*(?:for\s+)?(?:each|apiece|per\s+\w+|a head)\b", re.I)
+# "On what exact day …?", "which date …?": a day is asked, not a month or a quarter.
+_DAY_ASKED = re.compile(r"\b(?:(?:what|which)\s+(?:exact\s+|precise\s+)?|exact\s+|precise\s+)"
+                        r"(?:day|date)\b(?!\s+of\s+the\s+week)", re.I)
 # A length of time ("60 to 119 minutes", "two years"), which the entity model labels
 # as a date or a time.
 _DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
@@ -324,6 +328,8 @@ class Assessor:
         if kind == "date" and _DURATION.search(fact.text) and not (
                 date_parts(fact.text) or set(words(fact.text)) & DATE_WORDS):
             return False  # "60 to 119 minutes", "two years": how long, not when
+        if kind == "date" and _DAY_ASKED.search(first_line) and not _says_day(fact.text):
+            return False  # "in the last quarter of 2027" is no day
         if fact.label == "PERSON" and len(named) < 2:
             return False
         if fact.label in PLACE_LABELS:
@@ -1041,6 +1047,14 @@ def _named_nouns(text: str) -> list[tuple[str, str]]:
                 and not (opens and not owner.text.isupper()):
             pairs.append((owner.text, token.text))
     return pairs
+
+
+def _says_day(date: str) -> bool:
+    """Whether a date names a day: a day of the month beside a month, or a weekday."""
+    lowered = date.lower()
+    return bool(set(words(lowered)) & set(WEEKDAYS)) or bool(
+        re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", lowered)
+        and any(month in lowered for month in MONTHS))
 
 
 def _same_name(one: str, other: str) -> bool:

@@ -1334,3 +1334,20 @@ def test_a_family_name_with_a_particle_is_a_name_whose_role_can_be_asked(tmp_pat
         reply = bot.ask(question)
         assert reply.answered and "Commissioner for Oceans and Fisheries" in reply.text, \
             (question, reply.text)
+
+
+def test_a_day_asked_is_not_given_by_a_month_or_a_quarter(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Fisheries ministers met in Oslo on Tuesday. "
+         "The new eel register will start operating in the last quarter of 2032. "
+         "The herring register started operating on 2 February 2031."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod quotas."),
+    )
+    verdict = _assess(bot, "On what exact day will the eel register start operating?")
+    assert verdict.signals["kind_missing"] == 1.0, verdict.reason
+    verdict = _assess(bot, "When will the eel register start operating?")
+    assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
+    verdict = _assess(bot, "On what exact day did the herring register start operating?")
+    assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
