@@ -131,9 +131,10 @@ _SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b", re.I)
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
 _PER_UNIT = re.compile(r"\s*(?:for\s+)?(?:each|apiece|per\s+\w+|a head)\b", re.I)
-# "On what exact day …?", "which date …?": a day is asked, not a month or a quarter.
-_DAY_ASKED = re.compile(r"\b(?:(?:what|which)\s+(?:exact\s+|precise\s+)?|exact\s+|precise\s+)"
-                        r"(?:day|date)\b(?!\s+of\s+the\s+week)", re.I)
+# "On what exact date …?", "which day …?": a day is asked, not a month or a quarter
+# ("on what date" may be met by "from 2032").
+_DAY_ASKED = re.compile(r"\b(?:(?:exact|precise)\s+(?:day|date)|(?:what|which)\s+day)\b"
+                        r"(?!\s+of\s+the\s+week)", re.I)
 # A length of time ("60 to 119 minutes", "two years"), which the entity model labels
 # as a date or a time.
 _DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
