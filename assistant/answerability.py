@@ -644,7 +644,8 @@ class Assessor:
         other_names = self._other_names(
             question, (quoted, giving, giving_sentences), chosen) if giving else None
         if not other_names and giving:
-            other_names = self._other_owners(question, quoted, chosen)
+            other_names = self._other_owners(
+                question, [sp.passage.sentence_text(span) for sp, span, _ in chosen], chosen)
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
@@ -726,25 +727,33 @@ class Assessor:
                 return asked, sorted(stated)
         return None
 
-    def _other_owners(self, question: str, quoted: str, chosen: list[Candidate]):
-        """(owners asked, owners stated) when the question asks of a thing owned or
-        qualified by a name ("*Greek* ports", "*Latvia's* budget") and the quoted
-        sentences never write that name but give the same thing of another ("*EU*
-        ports"). A name that is the other's short form ("EU", "European") or shares its
-        first letters ("Finnish", "Finland") may be the same; the meeting's own names
-        (its title lines) qualify nothing. None otherwise."""
+    def _other_owners(self, question: str, sentences: list[str], chosen: list[Candidate]):
+        """(things asked, things stated) when the question asks of a thing owned or
+        qualified by a name ("*Greek* ports", "*Latvia's* budget"), or asks for a
+        figure of something ("the quota *for poultry*"), and a quoted sentence gives the
+        same thing of another ("*EU* ports", "the quota *for wheat*") without writing
+        the one asked. A name that is the other's short form ("EU", "European") or
+        shares its first letters ("Finnish", "Finland") or a close meaning may be the
+        same; the meeting's own names (its title lines) qualify nothing. None otherwise."""
         titled = self._titled(chosen)
-        said = _named_nouns(quoted)
-        written = {stem(w) for w in words(quoted)}
+        first_line = question.split("\n")[0]
+        noun_asked = asked_noun(first_line)
+        wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
+                  if leads and owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
-        for name, noun in _named_nouns(question.split("\n")[0]):
-            if stem(name.lower()) in written | titled:
-                continue
-            owners = {other for other, their in said if stem(their.lower()) == stem(noun.lower())}
-            if owners and not any(_same_name(name, other) for other in owners):
-                asked.append(f"{name} {noun}")
-                stated |= {f"{other} {noun}" for other in owners}
-        return (asked, sorted(stated)) if asked else None
+        for sentence in sentences:
+            said = _owned_nouns(sentence)
+            written = {stem(w) for w in words(sentence)}
+            for owner, noun, leads in wanted:
+                if stem(owner.lower()) in written | titled:
+                    continue
+                owners = {other for other, their, placed in said
+                          if placed == leads and stem(their.lower()) == stem(noun.lower())}
+                if owners and not any(_same_name(owner, other) for other in owners) \
+                        and not self._close([owner.lower()], [o.lower() for o in owners]):
+                    asked.append(_owned(owner, noun, leads))
+                    stated |= {_owned(other, noun, leads) for other in owners}
+        return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
 
     def _opening_lines(self, chosen: list[Candidate]) -> str:
         """The chosen releases' titles, title lines and lead sentences: where they say
@@ -1031,23 +1040,41 @@ _COUNTED_POS = frozenset(("NOUN", "PROPN", "ADJ", "NUM", "CCONJ"))
 COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 
-def _named_nouns(text: str) -> list[tuple[str, str]]:
-    """(name, noun) for each common noun right after a capitalised word or an owner's
-    "'s" ("Greek ports", "the EU's territory"). A sentence's
-    first word is capitalised anyway, so it names nothing."""
+def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
+    """(owner, noun, whether the owner leads) for each common noun right after a capitalised word
+    or an owner's "'s" ("Greek ports", "the EU's territory"), and for each followed by
+    "for" or "of" and a noun ("the quota for sugar": the last noun of the phrase). A
+    sentence's first word is capitalised anyway, so it names nothing."""
     tokens = list(tagged(text))
     pairs = []
     for token in tokens:
-        if token.pos_ != "NOUN" or token.i == 0:
+        if token.pos_ != "NOUN":
             continue
-        owner = tokens[token.i - 1]
-        if owner.tag_ == "POS" and owner.i > 0:
-            owner = tokens[owner.i - 1]
-        opens = owner.i == 0 or tokens[owner.i - 1].text in ".?!:;\n"
-        if owner.text[:1].isupper() and owner.pos_ in ("PROPN", "ADJ", "NOUN") \
-                and not (opens and not owner.text.isupper()):
-            pairs.append((owner.text, token.text))
+        if token.i > 0:
+            owner = tokens[token.i - 1]
+            if owner.tag_ == "POS" and owner.i > 0:
+                owner = tokens[owner.i - 1]
+            opens = owner.i == 0 or tokens[owner.i - 1].text in ".?!:;\n"
+            if owner.text[:1].isupper() and owner.pos_ in ("PROPN", "ADJ", "NOUN") \
+                    and not (opens and not owner.text.isupper()):
+                pairs.append((owner.text, token.text, True))
+        following = tokens[token.i + 1:token.i + 2]
+        if following and following[0].lower_ in ("for", "of"):
+            last = None
+            for later in tokens[token.i + 2:]:
+                if later.pos_ in ("NOUN", "PROPN"):
+                    last = later
+                elif not (later.pos_ in ("DET", "ADJ", "NUM") or later.text == "-") \
+                        or last is not None and later.text != "-":
+                    break
+            if last is not None:
+                pairs.append((last.text, token.text, False))
     return pairs
+
+
+def _owned(owner: str, noun: str, leads: bool) -> str:
+    """The thing as a reason writes it: "Greek ports", "quota for poultry"."""
+    return f"{owner} {noun}" if leads else f"{noun} for {owner}"
 
 
 def _says_day(date: str) -> bool:

@@ -1351,3 +1351,19 @@ def test_a_day_asked_is_not_given_by_a_month_or_a_quarter(tmp_path):
     assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
     verdict = _assess(bot, "On what exact day did the herring register start operating?")
     assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
+
+
+def test_a_figure_asked_for_one_thing_is_not_given_by_the_figure_for_another(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The annual catch quota for eels is 300 tonnes. "
+         "\n\nMinisters also discussed salmon farming in fjords."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "What is the annual catch quota for salmon?")
+    assert not verdict.answerable
+    assert verdict.reason == ("Its closest passages speak of quota for eels, "
+                              "not quota for salmon"), verdict.reason
+    verdict = _assess(bot, "What is the annual catch quota for eels?")
+    assert verdict.answerable and verdict.signals["unknown_name"] == 0.0, verdict.reason
