@@ -19,6 +19,7 @@ from importlib import resources
 from .conversation import split_focus
 from .corpus import closes_quotation, lead_spans
 from .facts import (
+    COUNCIL_CONFIGURATIONS,
     DATE_WORDS,
     KIND_LABELS,
     KIND_NAMES,
@@ -344,7 +345,7 @@ class Assessor:
     def _counts(self, fact, text: str, asked: str) -> bool:
         """Whether a number in text counts what "how many" asks about: a word of the
         noun phrase after it is a counted word or close to one in meaning."""
-        counted = re.search(r"\bhow many((?:\s+[\w'-]+){1,3})", asked, re.IGNORECASE)
+        counted = re.search(r"\bhow many((?:\s+[\w'-]+){1,4})", asked, re.IGNORECASE)
         if not counted:  # "what number …?": any number answers
             return True
         wanted = content_words(_before_verb(counted.group(1).strip()))
@@ -357,13 +358,22 @@ class Assessor:
                     for w in words(f.text)}
         if set(wanted) & demonyms:
             wanted += ["people", "persons", "citizens"]
-        # A counted word no release uses ("lookups", "spots") is the asker's own word
-        # for what the release counts in its words: it cannot be looked for.
+        # "How many people …" counts them by what the rest of the question says of them
+        # ("people from Ukraine … in hospitals": "Ukrainian patients").
+        if set(wanted) & _PEOPLE:
+            wanted += content_words(asked.split("\n")[0])
+        # A counted word no release uses ("lookups", "aircraft") is the asker's own word
+        # for what the release counts in its words: only its meaning can be looked for.
+        own = wanted
         wanted = [w for w in wanted if stem(w) in self._corpus_stems]
         if not wanted:
             return True
         following = content_words(_counted_phrase(text, fact))
-        if not following:
+        if not following and fact.label == "CARDINAL":  # "the staff will reach 430"
+            before = content_words(_CLAUSE_BREAK.split(text[:fact.start])[-1])
+            return bool({stem(w) for w in wanted} & {stem(w) for w in before}) \
+                or bool(before) and self._close(own, before)
+        if not following:  # "reduced by 7%": a share, not a count
             return False
         found = {stem(w) for w in wanted} & {stem(w) for w in following}
         unit = {stem(w) for w in words(fact.text)}
@@ -376,7 +386,7 @@ class Assessor:
                 or self._close(rest, said)
         if found:
             return True
-        return self._close(wanted, following)
+        return self._close(own, following)
 
     def assess(self, question: str, retrieval: Retrieval) -> Verdict:
         """The sentences that answer best, the signals, and the decision."""
@@ -766,10 +776,14 @@ class Assessor:
         return " ".join([*(sp.passage.doc_title for sp, _, _ in chosen), *said])
 
     def _titled(self, chosen: list[Candidate]) -> set[str]:
-        """The stems of the chosen releases' title lines (the meeting's own names)."""
+        """The stems of the chosen releases' title lines (the meeting's own names), with
+        the short name of a Council configuration the title spells out ("AgriFish" for
+        the "Agriculture and Fisheries Council")."""
         slugs = {sp.passage.doc_slug for sp, _, _ in chosen}
-        return {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
-                if p.id == f"{slug}#head" for w in words(p.text)}
+        titled = {stem(w) for slug in slugs for p in self.corpus.passages_of(slug)
+                  if p.id == f"{slug}#head" for w in words(p.text)}
+        return titled | {stem(short) for short, full in COUNCIL_CONFIGURATIONS.items()
+                         if all(stem(w) in titled for w in words(full) if w not in STOPWORDS)}
 
     def _unnamed(self, question: str, chosen: list[Candidate], giving: list[str]) -> list[str]:
         """The places (countries, towns) and named bodies (of two words or more) the
@@ -789,7 +803,7 @@ class Assessor:
         for name, named, place in self._asked_names(question.split("\n")[0], chosen,
                                                     _BODY_LABELS | {"GPE"}):
             if _names_there(named, place, said, places) or not place and (
-                    named[-1] in heads
+                    {named[-1], _head(_whole_name(question, name))} & heads
                     or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials):
                 continue
             unnamed.append(_bare(name))
@@ -1085,11 +1099,32 @@ def _says_day(date: str) -> bool:
         and any(month in lowered for month in MONTHS))
 
 
+def _whole_name(text: str, name: str) -> str:
+    """The name with the capitalised words and "for", "of" or "on" that open it in text,
+    which the entity model may leave out ("European Board for *Media Services*")."""
+    opened = re.search(r"((?:[A-Z][\w'-]*\s+)+(?:for|of|on)\s+(?:the\s+)?)" + re.escape(name),
+                       text)
+    return opened.group(0) if opened else name
+
+
+def _head(name: str) -> str:
+    """The stem of the word a name's body goes by: its last word, or the last before
+    "for", "of" or "on" ("the *Board* for Media Services")."""
+    named = re.split(r"\s+(?:for|of|on)\s+", name, maxsplit=1)[0]
+    return stem(words(named)[-1]) if words(named) else ""
+
+
 def _same_name(one: str, other: str) -> bool:
     """Whether two names may name the same: one is the other's start ("EU",
     "European") or they share their first four letters ("Finnish", "Finland")."""
     one, other = one.lower(), other.lower()
     return one.startswith(other) or other.startswith(one) or one[:4] == other[:4]
+
+
+# Words that count people in general: what else the question says of them says which.
+_PEOPLE = frozenset("people persons individuals".split())
+# Where a clause before a number starts: a comma, a semicolon, a colon or a bracket.
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
 
 
 def _counted_phrase(text: str, fact) -> str:
@@ -1216,9 +1251,15 @@ def _acts(text: str, fact) -> bool:
 
 def _before_verb(phrase: str) -> str:
     """The words of a phrase before its first verb: what "how many" counts ("countries
-    contribute troops" counts countries, not troops)."""
-    for token in tagged(phrase):
-        if token.pos_ in ("VERB", "AUX") and token.i > 0:
+    contribute troops" counts countries, not troops); a participle before a noun
+    describes it ("wounded people")."""
+    tokens = list(tagged(phrase))
+    for token in tokens:
+        # (not after a noun: "countries *sent* troops" is a verb)
+        describes = token.tag_ in ("VBN", "VBG", "VBD") and token.i + 1 < len(tokens) \
+            and tokens[token.i + 1].pos_ == "NOUN" \
+            and tokens[token.i - 1].pos_ not in ("NOUN", "PROPN", "PRON")
+        if token.pos_ in ("VERB", "AUX") and token.i > 0 and not describes:
             return phrase[:token.idx]
     return phrase
 

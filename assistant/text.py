@@ -27,7 +27,8 @@ STOPWORDS = frozenset(
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens; "cannot" and "n't" become "not", which is kept as meaning."""
-    text = _NEGATION.sub(" not", text.replace("’", "'").replace("won't", "will not"))
+    text = _NEGATION.sub(" not", _SHORT_NEGATION.sub(
+        lambda m: _UNSHORTENED[m.group(1).lower()] + " not", text.replace("’", "'")))
     return [w.lower() for w in _WORD.findall(text)]
 
 
@@ -35,6 +36,9 @@ def words(text: str) -> list[str]:
 # will take place in Riga" says nothing about when a meeting took place).
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.IGNORECASE)
 _NEGATION = re.compile(r"(?<=can)not\b|n't\b", re.IGNORECASE)
+# "can't", "won't", "shan't": the verb is not "ca", "wo" or "sha".
+_SHORT_NEGATION = re.compile(r"\b(ca|wo|sha)n't\b", re.IGNORECASE)
+_UNSHORTENED = {"ca": "can", "wo": "will", "sha": "shall"}
 
 
 _local = threading.local()

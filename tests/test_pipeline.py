@@ -1367,3 +1367,61 @@ def test_a_figure_asked_for_one_thing_is_not_given_by_the_figure_for_another(tmp
                               "not quota for salmon"), verdict.reason
     verdict = _assess(bot, "What is the annual catch quota for eels?")
     assert verdict.answerable and verdict.signals["unknown_name"] == 0.0, verdict.reason
+
+
+def test_what_a_number_counts_may_stand_before_it_or_be_said_by_the_rest_of_the_question(
+        tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The fisheries agency's staff is expected to "
+         "reach 430 by the end of 2032. Since 2029, more than 4,300 war patients have "
+         "been evacuated by sea. Fishing days for trawlers were reduced by 7%."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    for question, counted in (
+            # The counted word is the subject the number ends: "staff … reach 430".
+            ("How many staff will the fisheries agency have by the end of 2032?", True),
+            # "People" are counted as the rest of the question says: injured in the war.
+            ("How many people injured in the war have been evacuated by sea?", True),
+            # A share is no count, wherever the counted word stands.
+            ("How many fishing days do trawlers have?", False)):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == float(not counted), question
+
+
+def test_a_body_named_by_its_head_before_for_is_the_body_asked_of(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The Nordic Panel for Media Services "
+         "reported on illegal nets.\n\nAccording to the Panel, 260 illegal nets were "
+         "found in 2030."),
+        ("summer", "Riga", "5 June 2031", "The Baltic Council for Eels reported 90 eels."),
+    )
+    # (the entity model reads "Media Services" as a name of its own)
+    verdict = _assess(bot, "How many illegal nets were found in 2030 according to the "
+                           "Nordic Panel for Media Services?")
+    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.reason
+
+
+def test_a_council_asked_by_its_short_name_is_the_meeting_its_title_spells_out(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spring.md").write_text(
+        "# Agriculture and Fisheries Council, Oslo, 11 March 2031\n\nOslo, 11 March 2031\n\n"
+        "Ministers met in Oslo for the Agriculture and Fisheries Council (AGRIFISH).\n\n"
+        "Young farmers make up only 12% of farm managers in the Union.\n")
+    (folder / "summer.md").write_text(
+        "# Fisheries Council, Riga, 5 June 2031\n\nRiga, 5 June 2031\n\n"
+        "Ministers discussed herring quotas.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    verdict = _assess(bot, "What share of farm managers are young farmers, according to "
+                           "the March 2031 AgriFish Council?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+
+
+def test_a_short_negation_is_the_verb_and_not():
+    from assistant.text import words
+    assert words("It can't, won't and shan't") == [
+        "it", "can", "not", "will", "not", "and", "shall", "not"]
