@@ -568,12 +568,19 @@ def asks_for_several(question: str) -> bool:
     """Whether a what/which question asks for several things by a plural noun ("Which
     five files …?", "What were the main threats …?"): its answer names them."""
     head = _asked_head(question)
-    if head is None or head.tag_ not in ("NNS", "NNPS"):
+    # (a number before it says so too: "which nine Member States", not a year)
+    counted = head is not None and any(
+        t.tag_ == "CD" and t.lower_ not in ("one", "1") and not re.fullmatch(r"\d{4}", t.text)
+        for t in head.doc[max(0, head.i - 3):head.i])
+    if head is None or head.tag_ not in ("NNS", "NNPS") and not counted:
         return False
-    # "One of the priorities", "which of the actions is …": one of them is asked for.
+    # "One of the priorities", "which of the actions is …": one of them is asked for
+    # (but "in which ports was it held?" asks for the ports).
     before = head.doc[max(0, head.i - 5):head.i].text.lower()
     after = head.doc[head.i + 1:head.i + 2].text.lower()
-    return not re.search(r"\b(one|which|what) of\b", before) and after not in ("is", "was", "has")
+    return not re.search(r"\b(one|which|what) of\b", before) and (
+        after not in ("is", "was", "has")
+        or bool(re.search(r"\b(?:in|at|from|to|by|on) which$", before)))
 
 
 @lru_cache(maxsize=4096)  # a question's head noun is asked for by several stages

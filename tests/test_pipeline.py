@@ -1425,3 +1425,22 @@ def test_a_short_negation_is_the_verb_and_not():
     from assistant.text import words
     assert words("It can't, won't and shan't") == [
         "it", "can", "not", "will", "not", "and", "shall", "not"]
+
+
+def test_things_asked_for_by_a_count_or_in_which_are_not_named_by_the_count(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. Inspectors checked nets in 14 harbours of "
+         "nine countries. The eel fund supports fishers in six Member States."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers met in Riga. Eel traps were checked in Riga, Ventspils and Liepaja."),
+    )
+    for question in ("In which harbours did inspectors check nets?",
+                     "In which harbours was the net check carried out?",
+                     "Which six Member States does the eel fund support?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == 1.0, question
+    # The count of things is what "how many" asks for.
+    verdict = _assess(bot, "In how many harbours did inspectors check nets?")
+    assert verdict.signals["kind_missing"] == 0.0, verdict.reason
