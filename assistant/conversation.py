@@ -171,7 +171,11 @@ _QUESTION_WORDS = (
 # (not "when and where", which asks one thing, nor ", and when, the fund …").
 _PART_BREAK = re.compile(
     r"\s*(?:[,;]\s*(?:and|but)\s+|;\s*|(?<=\?)\s+(?:and\s+|but\s+)?)"
-    rf"(?={_QUESTION_WORDS}(?!\s*,))", re.IGNORECASE)
+    rf"(?={_QUESTION_WORDS}(?!\s*,))"
+    # (without a comma, only before a question word that is no verb: "Who chaired it
+    # and who spoke?", not "Which states signed and have ratified it?")
+    r"|\s+and\s+(?=(?:what|when|where|which|who|whom|whose|how|why)\b(?!\s*,))",
+    re.IGNORECASE)
 _QUESTION_OPENING = re.compile(
     rf"\W*(?:[^,?]{{1,40}},\s*)?(?:(?:and|but)\s+)?{_QUESTION_WORDS}", re.IGNORECASE)
 _SHARED_ENDING = re.compile(

@@ -100,10 +100,14 @@ def test_what_is_asked_is_the_question_after_a_lead_in(question, lead_in, asked)
      ["Who chaired the meeting?", "In what way did it end?"]),
     ("Did ministers agree on quotas; if so, which ones?",
      ["Did ministers agree on quotas?", "If so, which ones?"]),
-    # One thing asked: no comma before "and", or one question with two wh-words.
+    # Without a comma, "and" joins two questions only before a question word that is
+    # no verb; one question with two wh-words asks one thing.
+    ("Who chaired the May Council and who spoke for the Commission in Riga?",
+     ["Who chaired the May Council?", "Who spoke for the Commission in Riga?"]),
+    ("Which states signed the eel pact and have ratified it?",
+     ["Which states signed the eel pact and have ratified it?"]),
     ("When and where did the ministers meet?", ["When and where did the ministers meet?"]),
-    ("What was said about eels and what was decided?",
-     ["What was said about eels and what was decided?"]),
+    ("Who said what and when?", ["Who said what and when?"]),
     ("Which ports, and which airports, joined?", ["Which ports, and which airports, joined?"]),
     # A question word the rest shares, or a subject whose verb comes later: one thing.
     ("Did ministers say how much, and when, the coastal fund will pay out?",
