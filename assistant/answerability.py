@@ -868,7 +868,8 @@ class Assessor:
             # Of a hyphenated word only the capitalised parts name ("AI-faked": AI).
             named = " ".join(part for part in word.split("-") if part[:1].isupper())
             parts = [w for w in words(named) if w not in STOPWORDS]
-            if parts and any(stem(w) not in self._corpus_stems for w in parts):
+            if parts and any(stem(w) not in self._corpus_stems and not self._shortened(w)
+                             for w in parts):
                 unknown.append(word)
         unknown += [
             written for n, written in sorted(number_forms(question).items())
@@ -881,6 +882,14 @@ class Assessor:
         stated = {f.label for f in find_facts(quotes) if numbers(f.text)} - {"DATE", "TIME"}
         return [w for w in unknown if not (numbers(w) and not _YEAR.fullmatch(w) and (
             _label_of(w, question) in stated or _label_of(w, question) == "CARDINAL" and stated))]
+
+    def _shortened(self, word: str) -> bool:
+        """Whether a name of three or four letters is the start of one the corpus
+        writes, and only as a name ("the Med", the Mediterranean): a short form, not an
+        unknown name (a longer one, "France", is no short form of "Franceschini")."""
+        return 3 <= len(word) <= 4 and any(
+            known.startswith(word) and known not in self._lower_case
+            for known in self._vocabulary)
 
     def _naming(self, name: str, retrieval: Retrieval) -> list[Candidate]:
         """The first sentences that write the name as whole words (the retrieved

@@ -1444,3 +1444,21 @@ def test_things_asked_for_by_a_count_or_in_which_are_not_named_by_the_count(tmp_
     # The count of things is what "how many" asks for.
     verdict = _assess(bot, "In how many harbours did inspectors check nets?")
     assert verdict.signals["kind_missing"] == 0.0, verdict.reason
+
+
+def test_a_short_form_of_a_name_the_corpus_writes_is_no_unknown_name(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. In the western Mediterranean, eel catches "
+         "fell by 40% since 2020. Ministers also discussed media freedom."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    verdict = _assess(bot, "By how much have eel catches dropped in the western Med?")
+    assert verdict.signals["unknown_name"] == 0.0, verdict.reason
+    # A longer name is no short form of one that starts like it, nor is a name that
+    # starts a word the corpus writes in lower case.
+    for question in ("By how much have eel catches dropped in France?",
+                     "By how much have eel catches dropped in the Fre Sea?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["unknown_name"] == 1.0, question
