@@ -1387,8 +1387,18 @@ def _other_years(question: str, quoted: str, titles: str):
     period = {m.group(1) for m in _PERIOD_YEAR.finditer(question)}
     missing = [y for y in asked if y not in quoted and (y in period or y not in titles)]
     # A year a figure is compared with ("down 7% compared with 2026") is no period.
-    stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub("", quoted))) - set(asked))
+    stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub(_unless_opening, quoted)))
+                    - set(asked))
     return (missing, stated) if missing and stated else None
+
+
+def _unless_opening(match: re.Match) -> str:
+    """A baseline year left out, but not one a sentence opens with ("Since May 2028,
+    1 150 cases were reported": the period the figure covers)."""
+    opens = match.group(0)[:5].lower() == "since" and (
+        not match.string[:match.start()].strip()
+        or match.string[:match.start()].rstrip()[-1] in ".!?:")
+    return match.group(0) if opens else ""
 
 
 def _weekday(date: str) -> bool:

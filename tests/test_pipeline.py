@@ -1462,3 +1462,18 @@ def test_a_short_form_of_a_name_the_corpus_writes_is_no_unknown_name(tmp_path):
                      "By how much have eel catches dropped in the Fre Sea?"):
         verdict = _assess(bot, question)
         assert verdict.signals["unknown_name"] == 1.0, question
+
+
+def test_a_year_a_sentence_opens_with_since_is_the_period_its_figure_covers(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2032",
+         "Ministers met in Oslo on Tuesday. Since the 1st of January 2032, 400 outbreaks "
+         "of eel disease have been reported. Herring catches grew by 12% since 2028."),
+        ("summer", "Riga", "5 June 2032", "Ministers discussed cod quotas."),
+    )
+    verdict = _assess(bot, "How many outbreaks of eel disease were reported in 2031?")
+    assert verdict.signals["other_year"] == 1.0 and not verdict.answerable, verdict.reason
+    # A year a change is measured from is no period: "grew by 12% since 2028".
+    verdict = _assess(bot, "By how much did herring catches grow in 2031?")
+    assert verdict.signals["other_year"] == 0.0, verdict.reason
