@@ -482,7 +482,7 @@ class Assessor:
                     if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
-        if kind == "date" and any(_weekday(d) for d in dates):
+        if "date" in kinds and any(_weekday(d) for d in dates):
             # "On Friday" dates an event by the meeting's week: its dateline says which
             # (whatever other month the sentence names for something else).
             chosen += [c for c in self._head_sentence(chosen[0], same, lambda text: any(

@@ -1477,3 +1477,15 @@ def test_a_year_a_sentence_opens_with_since_is_the_period_its_figure_covers(tmp_
     # A year a change is measured from is no period: "grew by 12% since 2028".
     verdict = _assess(bot, "By how much did herring catches grow in 2031?")
     assert verdict.signals["other_year"] == 0.0, verdict.reason
+
+
+def test_where_and_when_dated_by_weekdays_is_completed_by_the_dateline(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11-12 March 2031",
+         "Fisheries ministers met on Monday and Tuesday in Oslo to discuss eel stocks."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring quotas."),
+    )
+    reply = bot.ask("Where and when did the fisheries ministers meet to discuss eel stocks?")
+    assert reply.answered and "Oslo" in reply.text and "11-12 March 2031" in reply.text, \
+        reply.text
