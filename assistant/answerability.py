@@ -449,7 +449,6 @@ class Assessor:
         query_stems = set(content_stems(retrieval.query))
         limit = 3 if _SEVERAL.search(question) else 2
         kinds = asked_kinds(question)
-        kind = kinds[0] if kinds else ""
         asked = f"{question}\n{retrieval.query}"
         about_meeting = _about_meeting(question)
 
