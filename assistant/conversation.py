@@ -121,7 +121,14 @@ def split_focus(question: str) -> tuple[str, str]:
     what follows the colon; the rest may only lend it words it refers back to."""
     question = question.strip()
     if not question.endswith("?"):
-        return "", question
+        # "… Then tell me which ports joined.": a request that asks a question
+        breaks = list(_SENTENCE_BREAK.finditer(question))
+        start = breaks[-1].end() if breaks else 0
+        request = _REQUEST.match(question, start)
+        if not request:
+            return "", question
+        asked = question[request.end():].rstrip(" .!")
+        return question[:start].strip(), asked[:1].upper() + asked[1:] + "?"
     breaks = list(_SENTENCE_BREAK.finditer(question[:-1]))
     start = breaks[-1].end() if breaks else 0
     colon = _QUESTION_AFTER_COLON.search(question, start)
@@ -183,6 +190,11 @@ _SHARED_ENDING = re.compile(
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+# "Then tell me which …", "Please let me know when …": a question asked as a request.
+_REQUEST = re.compile(
+    r"(?:(?:then|and|now|so|please|also)[,\s]+)*(?:(?:can|could|would) you\s+)?"
+    r"(?:tell me|let me know|say)\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)",
+    re.IGNORECASE)
 _QUESTION_AFTER_COLON = re.compile(
     r"(?<=\w):\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|do"
     r"|does|can|could|will|would|should|has|have|had)\b)", re.IGNORECASE)
