@@ -361,7 +361,7 @@ class Assessor:
         # "How many people …" counts them by what the rest of the question says of them
         # ("people from Ukraine … in hospitals": "Ukrainian patients").
         if set(wanted) & _PEOPLE:
-            wanted += content_words(asked.split("\n")[0])
+            wanted += _describing(asked.split("\n")[0])
         # A counted word no release uses ("lookups", "aircraft") is the asker's own word
         # for what the release counts in its words: only its meaning can be looked for.
         own = wanted
@@ -369,7 +369,8 @@ class Assessor:
         if not wanted:
             return True
         following = content_words(_counted_phrase(text, fact))
-        if not following and fact.label == "CARDINAL":  # "the staff will reach 430"
+        if not following and fact.label == "CARDINAL" and _COUNTING_VERB.search(
+                text[:fact.start]):  # "the staff will reach 430": counted before it
             before = content_words(_CLAUSE_BREAK.split(text[:fact.start])[-1])
             return bool({stem(w) for w in wanted} & {stem(w) for w in before}) \
                 or bool(before) and self._close(own, before)
@@ -653,8 +654,10 @@ class Assessor:
         other_names = self._other_names(
             question, (quoted, giving, giving_sentences), chosen) if giving else None
         if not other_names and giving:
-            other_names = self._other_owners(
-                question, [sp.passage.sentence_text(span) for sp, span, _ in chosen], chosen)
+            # (the sentences that give the figure asked for, when there are any)
+            other_names = self._other_owners(question, [
+                sp.passage.sentence_text(span) for sp, span in figures
+            ] or [sp.passage.sentence_text(span) for sp, span, _ in chosen], chosen)
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
@@ -739,30 +742,65 @@ class Assessor:
     def _other_owners(self, question: str, sentences: list[str], chosen: list[Candidate]):
         """(things asked, things stated) when the question asks of a thing owned or
         qualified by a name ("*Greek* ports", "*Latvia's* budget"), or asks for a
-        figure of something ("the quota *for poultry*"), and a quoted sentence gives the
-        same thing of another ("*EU* ports", "the quota *for wheat*") without writing
-        the one asked. A name that is the other's short form ("EU", "European") or
-        shares its first letters ("Finnish", "Finland") or a close meaning may be the
-        same; the meeting's own names (its title lines) qualify nothing. None otherwise."""
+        figure of something ("the quota *for poultry*"), and no sentence that gives the
+        figure writes the one asked while one gives the same thing of another ("*EU*
+        ports", "the quota *for wheat*"). Names that may be the same are no other
+        (_same_owner); the meeting's own names (its title lines) qualify nothing. None
+        otherwise."""
         titled = self._titled(chosen)
         first_line = question.split("\n")[0]
         noun_asked = asked_noun(first_line)
         wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
                   if leads and owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
-        for sentence in sentences:
-            said = _owned_nouns(sentence)
-            written = {stem(w) for w in words(sentence)}
-            for owner, noun, leads in wanted:
-                if stem(owner.lower()) in written | titled:
-                    continue
-                owners = {other for other, their, placed in said
-                          if placed == leads and stem(their.lower()) == stem(noun.lower())}
-                if owners and not any(_same_name(owner, other) for other in owners) \
-                        and not self._close([owner.lower()], [o.lower() for o in owners]):
-                    asked.append(_owned(owner, noun, leads))
-                    stated |= {_owned(other, noun, leads) for other in owners}
+        written = [w for sentence in sentences for w in words_as_written(sentence)]
+        for owner, noun, leads in wanted:
+            if stem(owner.lower()) in titled or any(self._same_owner(owner, w) for w in written):
+                continue  # (written, in some form, where the figure is given)
+            rivals = {other for sentence in sentences
+                      for other, their, placed in _owned_nouns(sentence)
+                      if placed == leads and stem(their.lower()) == stem(noun.lower())}
+            if rivals and not (not leads and self._close(
+                    [owner.lower()], [o.lower() for o in rivals])) \
+                    and not self._named_otherwise(owner, written, rivals):
+                asked.append(_owned(owner, noun, leads))
+                stated |= {_owned(other, noun, leads) for other in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
+
+    def _named_otherwise(self, owner: str, written: list[str], rivals: set[str]) -> bool:
+        """Whether a capitalised word written where the figure is given is the owner by
+        another name ("France" for "French"): closer to it in meaning than any rival
+        ("Belgian"), since names of one sort are all somewhat close."""
+        import numpy as np
+
+        names = {w.lower() for w in written if w[:1].isupper()} - {r.lower() for r in rivals}
+        if not names:
+            return False
+        vectors = self.index.term_vectors([owner.lower(), *names, *(r.lower() for r in rivals)])
+
+        def near(word: str) -> float:
+            return float(np.dot(vectors[owner.lower()], vectors[word]))
+
+        best = max(near(w) for w in names)
+        return best >= TERM_SIMILARITY and best > max(near(r.lower()) for r in rivals)
+
+    def _same_owner(self, one: str, other: str) -> bool:
+        """Whether two names may name the same owner: the same stem; the same first
+        three letters of two capitalised names ("Finnish", "Finland"; "Latvian",
+        "Latvia's"); one the other's start ("Euro", "European"); initials and a word of
+        what they stand for ("EU", "Union"; "EDF", "Fund")."""
+        if stem(one.lower()) == stem(other.lower()):
+            return True
+        if one[:1].isupper() and other[:1].isupper() and len(one) > 3 and len(other) > 3 \
+                and one[:3].lower() == other[:3].lower():
+            return True
+        for short, full in ((one, other), (other, one)):
+            spelled = self._initials.get(short.lower()) if short.isupper() else None
+            if spelled and stem(full.lower()) in {stem(w) for w in words(spelled)}:
+                return True
+            if not short.isupper() and len(short) > 3 and full.lower().startswith(short.lower()):
+                return True
+        return False
 
     def _opening_lines(self, chosen: list[Candidate]) -> str:
         """The chosen releases' titles, title lines and lead sentences: where they say
@@ -867,8 +905,11 @@ class Assessor:
             # Of a hyphenated word only the capitalised parts name ("AI-faked": AI).
             named = " ".join(part for part in word.split("-") if part[:1].isupper())
             parts = [w for w in words(named) if w not in STOPWORDS]
-            if parts and any(stem(w) not in self._corpus_stems and not self._shortened(w)
-                             for w in parts):
+            # (a short form stands alone: "Jan" of "Jan Berg" is a name, not January)
+            alone = not re.match(r"\s+[A-Z]", question.strip()[match.end():]) \
+                and not re.search(r"[A-Z][\w-]*\s+$", question.strip()[:match.start()])
+            if parts and any(stem(w) not in self._corpus_stems
+                             and not (alone and self._shortened(w)) for w in parts):
                 unknown.append(word)
         unknown += [
             written for n, written in sorted(number_forms(question).items())
@@ -1094,17 +1135,24 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
     return pairs
 
 
+def words_as_written(text: str) -> list[str]:
+    """The words of a text as written (case kept), "'s" left off."""
+    return [re.sub(r"['’]s?$", "", w) for w in re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text)]
+
+
 def _owned(owner: str, noun: str, leads: bool) -> str:
     """The thing as a reason writes it: "Greek ports", "quota for poultry"."""
     return f"{owner} {noun}" if leads else f"{noun} for {owner}"
 
 
 def _says_day(date: str) -> bool:
-    """Whether a date names a day: a day of the month beside a month, or a weekday."""
+    """Whether a date names a day: a day of the month beside a month ("11 Mar 2031"),
+    a weekday, or a date in figures ("01/04/2031", "2031-04-01")."""
     lowered = date.lower()
     return bool(set(words(lowered)) & set(WEEKDAYS)) or bool(
         re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", lowered)
-        and any(month in lowered for month in MONTHS))
+        and any(month[:3] in lowered for month in MONTHS)) or bool(
+        re.search(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{1,2}-\d{1,2}\b", lowered))
 
 
 def _whole_name(text: str, name: str) -> str:
@@ -1122,15 +1170,15 @@ def _head(name: str) -> str:
     return stem(words(named)[-1]) if words(named) else ""
 
 
-def _same_name(one: str, other: str) -> bool:
-    """Whether two names may name the same: one is the other's start ("EU",
-    "European") or they share their first four letters ("Finnish", "Finland")."""
-    one, other = one.lower(), other.lower()
-    return one.startswith(other) or other.startswith(one) or one[:4] == other[:4]
-
-
 # Words that count people in general: what else the question says of them says which.
 _PEOPLE = frozenset("people persons individuals".split())
+# A verb that gives a count as its object or complement, right before the number
+# ("will reach 430", "totalled 12", "stood at 80", "rose to 95"), not "a team of 12".
+_COUNTING_VERB = re.compile(
+    r"\b(?:reach\w*|total\w*|number\w*|count\w*|amount\w*|is|are|was|were|be|been"
+    r"|(?:stand|stood|stands|rise|rose|risen|rises|grow|grew|grown|grows|fell|fall\w*|"
+    r"increas\w*|decreas\w*|drop\w*|climb\w*)\s+(?:at|to))(?:\s+(?:about|around|some"
+    r"|nearly|almost|over|more\s+than|fewer\s+than|less\s+than))?\s*$", re.I)
 # Where a clause before a number starts: a comma, a semicolon, a colon or a bracket.
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
 
@@ -1257,16 +1305,28 @@ def _acts(text: str, fact) -> bool:
         and following.tag_ in ("VBD", "VBZ", "VBP", "MD")
 
 
+def _describing(question: str) -> list[str]:
+    """The words a question describes people by: adjectives, names and nationalities,
+    participles and nouns before a noun ("wounded", "Ukraine", "drone" of "drone
+    flyers"), not the other nouns it speaks of ("villages")."""
+    tokens = list(tagged(question))
+    return [t.lower_ for t in tokens if t.is_alpha and t.lower_ not in STOPWORDS and (
+        t.pos_ in ("ADJ", "PROPN")
+        or t.pos_ in ("NOUN", "VERB") and t.i + 1 < len(tokens)
+        and tokens[t.i + 1].pos_ == "NOUN")]
+
+
 def _before_verb(phrase: str) -> str:
     """The words of a phrase before its first verb: what "how many" counts ("countries
     contribute troops" counts countries, not troops); a participle before a noun
     describes it ("wounded people")."""
     tokens = list(tagged(phrase))
     for token in tokens:
-        # (not after a noun: "countries *sent* troops" is a verb)
+        # (not after a noun, adverbs aside: "countries also *sent* troops" is a verb)
+        earlier = next((t for t in reversed(tokens[:token.i]) if t.pos_ != "ADV"), None)
         describes = token.tag_ in ("VBN", "VBG", "VBD") and token.i + 1 < len(tokens) \
             and tokens[token.i + 1].pos_ == "NOUN" \
-            and tokens[token.i - 1].pos_ not in ("NOUN", "PROPN", "PRON")
+            and (earlier is None or earlier.pos_ in ("DET", "ADJ", "CCONJ", "NUM", "PUNCT"))
         if token.pos_ in ("VERB", "AUX") and token.i > 0 and not describes:
             return phrase[:token.idx]
     return phrase
@@ -1388,6 +1448,12 @@ def _other_years(question: str, quoted: str, titles: str):
     # A year a figure is compared with ("down 7% compared with 2026") is no period.
     stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub(_unless_opening, quoted)))
                     - set(asked))
+    # A period a sentence opens with ("Since 2029, the fee has been …") covers the
+    # years after it: only a year before it is another.
+    opening = [int(y) for y in re.findall(r"(?:^|[.!?:]\s+)since\b[^.;,]{0,30}?\b((?:19|20)\d\d)\b",
+                                          quoted, re.I)]
+    if opening:
+        missing = [y for y in missing if int(y) < min(opening)]
     return (missing, stated) if missing and stated else None
 
 

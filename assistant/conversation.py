@@ -145,11 +145,38 @@ def split_parts(question: str) -> list[str]:
     ports joined?" asks two, each then answered on its own (a later part leaning on
     an earlier one as a follow-up does). One part when it asks one thing."""
     parts = [p.strip() for p in _PART_BREAK.split(question.strip()) if p and p.strip()]
+    if len(parts) < 2:
+        parts = [p.strip() for p in _BARE_AND.split(question.strip()) if p and p.strip()]
+        if len(parts) != 2 or not _whole_pair(*parts):
+            return [question]
     if len(parts) < 2 or not _asks(parts[0], first=True) or not all(
             _asks(p, last=n == len(parts) - 1) for n, p in enumerate(parts[1:], 1)):
         return [question]
     return [p[0].upper() + (p[1:] if p.endswith("?") else p[1:].rstrip(",;. ") + "?")
             for p in parts]
+
+
+def _whole_pair(first: str, second: str) -> bool:
+    """Whether two questions joined by a bare "and" each stand whole: the first does
+    not end on its verb, whose object the second would share ("Who opened and who
+    closed the meeting?"), nor set up a "between"; the second asks directly (a verb
+    right after its question phrase), not indirectly ("… and how it is financed")."""
+    from .facts import tagged  # spaCy's tagger, loaded only for a question in parts
+
+    if re.search(r"\bbetween\b", first, re.IGNORECASE):
+        return False
+    opening = list(tagged(first))
+    verbs = [t.i for t in opening if t.pos_ in ("VERB", "AUX")]
+    if not verbs or not any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+                            for t in opening[verbs[-1] + 1:]):
+        return False
+    asking = [t for t in tagged(second) if not t.is_punct]
+    rest = asking[1:]
+    if asking and asking[0].lower_ in ("what", "which", "how", "whose"):
+        while rest and (rest[0].lower_ in ("many", "much") or rest[0].pos_ in (
+                "NOUN", "PROPN", "ADJ", "DET", "NUM")):
+            rest = rest[1:]  # "which ports", "how many ports"
+    return bool(rest) and rest[0].pos_ in ("VERB", "AUX")
 
 
 def _asks(part: str, first: bool = False, last: bool = False) -> bool:
@@ -178,11 +205,12 @@ _QUESTION_WORDS = (
 # (not "when and where", which asks one thing, nor ", and when, the fund …").
 _PART_BREAK = re.compile(
     r"\s*(?:[,;]\s*(?:and|but)\s+|;\s*|(?<=\?)\s+(?:and\s+|but\s+)?)"
-    rf"(?={_QUESTION_WORDS}(?!\s*,))"
-    # (without a comma, only before a question word that is no verb: "Who chaired it
-    # and who spoke?", not "Which states signed and have ratified it?")
-    r"|\s+and\s+(?=(?:what|when|where|which|who|whom|whose|how|why)\b(?!\s*,))",
-    re.IGNORECASE)
+    rf"(?={_QUESTION_WORDS}(?!\s*,))", re.IGNORECASE)
+# Without a comma, "and" joins two questions only before a question word that is no
+# verb ("Who chaired it and who spoke?", not "Which states signed and have ratified
+# it?"), when both are whole questions (_whole_pair).
+_BARE_AND = re.compile(
+    r"\s+and\s+(?=(?:what|when|where|which|who|whom|whose|how|why)\b(?!\s*,))", re.IGNORECASE)
 _QUESTION_OPENING = re.compile(
     rf"\W*(?:[^,?]{{1,40}},\s*)?(?:(?:and|but)\s+)?{_QUESTION_WORDS}", re.IGNORECASE)
 _SHARED_ENDING = re.compile(

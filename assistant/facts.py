@@ -568,9 +568,12 @@ def asks_for_several(question: str) -> bool:
     """Whether a what/which question asks for several things by a plural noun ("Which
     five files …?", "What were the main threats …?"): its answer names them."""
     head = _asked_head(question)
-    # (a number before it says so too: "which nine Member States", not a year)
-    counted = head is not None and any(
-        t.tag_ == "CD" and t.lower_ not in ("one", "1") and not re.fullmatch(r"\d{4}", t.text)
+    # (a count before a plural says so too: "which nine Member States"; not a year, a
+    # share or a name: "the 55% target", "the 5G strategy", "the 12-point plan")
+    counted = head is not None and head.text.lower().endswith("s") and any(
+        t.tag_ == "CD" and (t.is_alpha or re.fullmatch(r"\d{1,3}", t.text))
+        and t.lower_ not in ("one", "1")
+        and t.nbor(1).lower_ not in ("%", "per", "percent", "-")
         for t in head.doc[max(0, head.i - 3):head.i])
     if head is None or head.tag_ not in ("NNS", "NNPS") and not counted:
         return False

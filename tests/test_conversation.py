@@ -113,6 +113,14 @@ def test_what_is_asked_is_the_question_after_a_lead_in(question, lead_in, asked)
      ["Which states signed the eel pact and have ratified it?"]),
     ("When and where did the ministers meet?", ["When and where did the ministers meet?"]),
     ("Who said what and when?", ["Who said what and when?"]),
+    # ... nor when the first part's verb shares the second's object, after "between",
+    # or before an indirect question.
+    ("Who opened and who closed the Oslo meeting?",
+     ["Who opened and who closed the Oslo meeting?"]),
+    ("What is the difference between what the Council proposed and what Riga wanted?",
+     ["What is the difference between what the Council proposed and what Riga wanted?"]),
+    ("What did ministers agree on eels and how it will be financed?",
+     ["What did ministers agree on eels and how it will be financed?"]),
     ("Which ports, and which airports, joined?", ["Which ports, and which airports, joined?"]),
     # A question word the rest shares, or a subject whose verb comes later: one thing.
     ("Did ministers say how much, and when, the coastal fund will pay out?",

@@ -1309,7 +1309,8 @@ def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_p
         ("spring", "Oslo", "11 March 2031",
          "Inspectors counted 420 illegal nets in EU harbours in 2030. "
          "Danish fleets landed most of the European herring."),
-        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas. The European "
+         "Union (EU) funds the inspections."),
     )
     verdict = _assess(bot, "How many illegal nets were counted in Danish harbours in 2030?")
     assert not verdict.answerable
@@ -1317,7 +1318,7 @@ def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_p
     # The same figure asked of the owner the release names is given.
     verdict = _assess(bot, "How many illegal nets were counted in EU harbours in 2030?")
     assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
-    # "European harbours" may be the EU's: a short form is the same name.
+    # "European harbours" may be the EU's: initials stand for the words they spell.
     verdict = _assess(bot, "How many illegal nets were counted in European harbours in 2030?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.signals
 
@@ -1489,3 +1490,93 @@ def test_where_and_when_dated_by_weekdays_is_completed_by_the_dateline(tmp_path)
     reply = bot.ask("Where and when did the fisheries ministers meet to discuss eel stocks?")
     assert reply.answered and "Oslo" in reply.text and "11-12 March 2031" in reply.text, \
         reply.text
+
+
+def test_an_owner_written_in_another_form_where_the_figure_is_given_is_the_owner(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The European Union (EU) set up the eel fund "
+         "in 2030. The Union contribution to the eel fund is EUR 5 million. Ministers "
+         "welcomed the European Defence Fund (EDF). The budget for the EDF is EUR 8 "
+         "billion.\n\nIn 2031, inspectors inspected 30 ports of Finland and 20 Swedish "
+         "ports. Under the plan, Latvia's Baltic ports will receive EUR 3 million for "
+         "modernisation.\n\nMinisters set the quota for herring at 20,000 tonnes. The "
+         "quota for sprat was set by ministers in Oslo after long talks."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks with Finnish "
+         "and Latvian fleets."),
+    )
+    for question in (
+            "How much is the EU contribution to the eel fund?",  # initials
+            "What is the budget for the European Defence Fund?",  # what initials stand for
+            "How many Finnish ports were inspected in 2031?",  # a name and its adjective
+            "How much will Latvian ports receive for modernisation?",  # an earlier owner
+            "What is the quota for herring?"):  # another sentence's rival does not veto
+        verdict = _assess(bot, question)
+        assert verdict.signals["unknown_name"] == 0.0, (question, verdict.reason)
+
+
+def test_a_count_is_not_of_what_its_clause_names_without_a_counting_verb(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The floods hit 40 villages in Slovenia, and "
+         "many people were evacuated from the villages. In 2031, fishing vessels in "
+         "Latvian ports were inspected by a team of 12. In total, the countries also "
+         "sent 4,000 troops to the mission."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    for question in (
+            "How many people were evacuated from the villages in Slovenia?",
+            "How many fishing vessels were inspected in 2031?",
+            "How many countries also sent troops to the mission?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == 1.0, question
+
+
+def test_a_share_or_a_name_before_the_noun_asks_for_one_thing():
+    from assistant.facts import asks_for_several
+    for question in ("What was the 55% target agreed by ministers?",
+                     "What is the 5G strategy for fishing ports?",
+                     "What is the 12-point plan?"):
+        assert not asks_for_several(question), question
+    assert asks_for_several("Which four harbours joined the eel pact?")
+
+
+def test_a_date_in_figures_names_a_day(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo to discuss eels. The eel regulation enters into force "
+         "on 2031-04-01.\n\nThe cod regulation enters into force on 1 Sep 2031."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring stocks."),
+    )
+    for question in ("On which day does the eel regulation enter into force?",
+                     "On which day does the cod regulation enter into force?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == 0.0, (question, verdict.reason)
+
+
+def test_a_first_name_is_no_short_form_of_a_longer_name(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. \"Eels need time,\" said Minister Jonas Berg."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "What did Jon Berg say about eels?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+
+
+def test_a_period_a_sentence_opens_with_covers_the_years_after_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. Since 2029, the landing fee for herring has "
+         "been EUR 5 per tonne."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "What was the landing fee for herring in 2030?")
+    assert verdict.signals["other_year"] == 0.0, verdict.reason
+    verdict = _assess(bot, "What was the landing fee for herring in 2028?")
+    assert verdict.signals["other_year"] == 1.0, verdict.reason
