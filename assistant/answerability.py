@@ -563,6 +563,17 @@ class Assessor:
             if cand[0].passage.id == passage.id and self.holds(
                     kind, passage.sentence_text(cand[1]), asked):
                 return [cand]
+        if kind in ("person", "human", "quote") and passage.section:
+            # Who spoke on a topic is named by a quotation under the same heading,
+            # with the attribution line that follows it.
+            scored = {(c[0].passage.id, c[1]): c for c in same}
+            for other in self.corpus.passages_of(passage.doc_slug):
+                if other.id == passage.id or other.section != passage.section:
+                    continue
+                for span in other.sentences:
+                    if self.holds(kind, other.sentence_text(span), asked):
+                        unscored = (ScoredPassage(other, 0.0), span, 0.0)
+                        return [scored.get((other.id, span), unscored)]
         # A date in the title is the meeting's, not every event's; its place answers
         # "where", not "which countries".
         if not (kind == "place" and where or kind == "date" and setting):

@@ -1580,3 +1580,19 @@ def test_a_period_a_sentence_opens_with_covers_the_years_after_it(tmp_path):
     assert verdict.signals["other_year"] == 0.0, verdict.reason
     verdict = _assess(bot, "What was the landing fee for herring in 2028?")
     assert verdict.signals["other_year"] == 1.0, verdict.reason
+
+
+def test_the_minister_quoted_on_a_topic_is_named_under_its_heading(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday.\n\n## Eels\n\nMinisters held a policy debate "
+         "on eel stocks and the eel recovery plan.\n\n\"A plan that is never enforced "
+         "protects no fish.\"\nJonas Berg, Minister of Fisheries of Norway\n\n## Herring\n\n"
+         "Ministers discussed herring quotas.\n\n\"Quotas must follow the science.\"\n"
+         "Liga Ozola, Minister of Agriculture of Latvia"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    reply = bot.ask("Who is the minister quoted on eel stocks?")
+    assert reply.answered and "Jonas Berg" in reply.text, reply.text
+    assert "Liga Ozola" not in reply.text, reply.text
