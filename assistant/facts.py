@@ -478,7 +478,8 @@ def _nth(phrase: str, n: int) -> int:
 KIND_OF_NOUN = {
     **dict.fromkeys("date dates day days week weekday year month deadline".split(), "date"),
     **dict.fromkeys("time hour".split(), "time"),
-    **dict.fromkeys("budget budgets amount amounts cost costs funding sum price".split(),
+    **dict.fromkeys("budget budgets amount amounts cost costs funding sum price prices"
+                    " salary salaries wage wages revenue revenues income earnings".split(),
                     "amount"),
     **dict.fromkeys("number percentage share proportion".split(), "count"),
     # Nouns whose value is a figure: a sentence without one does not give it.

@@ -1596,3 +1596,17 @@ def test_the_minister_quoted_on_a_topic_is_named_under_its_heading(tmp_path):
     reply = bot.ask("Who is the minister quoted on eel stocks?")
     assert reply.answered and "Jonas Berg" in reply.text, reply.text
     assert "Liga Ozola" not in reply.text, reply.text
+
+
+def test_a_wage_or_a_salary_asked_for_is_a_sum(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met the chair of the eel authority, Jonas Berg, on his plans for "
+         "inspections.\n\nThe minimum wage of eel fishers was set at EUR 900 a month."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "What salary does Jonas Berg earn as chair of the eel authority?")
+    assert verdict.signals["kind_missing"] == 1.0, verdict.reason
+    verdict = _assess(bot, "What minimum wage was set for eel fishers?")
+    assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
