@@ -24,6 +24,7 @@ from .facts import (
     KIND_LABELS,
     KIND_NAMES,
     KIND_NOUNS,
+    KIND_OF_NOUN,
     MONTHS,
     WEEKDAYS,
     asked_kinds,
@@ -564,11 +565,15 @@ class Assessor:
                     kind, passage.sentence_text(cand[1]), asked):
                 return [cand]
         if kind in ("person", "human", "quote") and passage.section:
-            # Who spoke on a topic is named by a quotation under the same heading,
+            # Who spoke on a topic is named by a quotation under the same heading, when
+            # the heading or the quotation speaks of it ("Eels", not "Main results"),
             # with the attribution line that follows it.
+            topic = {stem(w) for w in content_words(asked.split("\n")[0])
+                     if w not in FRAME_WORDS and w not in KIND_OF_NOUN} - self._titled([best])
             scored = {(c[0].passage.id, c[1]): c for c in same}
             for other in self.corpus.passages_of(passage.doc_slug):
-                if other.id == passage.id or other.section != passage.section:
+                if other.id == passage.id or other.section != passage.section \
+                        or not topic & set(content_stems(f"{other.section} {other.text}")):
                     continue
                 for span in other.sentences:
                     if self.holds(kind, other.sentence_text(span), asked):
@@ -765,8 +770,12 @@ class Assessor:
                   if leads and owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
         written = [w for sentence in sentences for w in words_as_written(sentence)]
+        # (a name shortened or made an adjective is looked for among places and peoples)
+        places = {w for sentence in sentences for f in find_facts(sentence)
+                  if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
         for owner, noun, leads in wanted:
-            if stem(owner.lower()) in titled or any(self._same_owner(owner, w) for w in written):
+            if stem(owner.lower()) in titled or any(
+                    self._same_owner(owner, w, w in places) for w in written):
                 continue  # (written, in some form, where the figure is given)
             rivals = {other for sentence in sentences
                       for other, their, placed in _owned_nouns(sentence)
@@ -795,14 +804,14 @@ class Assessor:
         best = max(near(w) for w in names)
         return best >= TERM_SIMILARITY and best > max(near(r.lower()) for r in rivals)
 
-    def _same_owner(self, one: str, other: str) -> bool:
-        """Whether two names may name the same owner: the same stem; the same first
-        three letters of two capitalised names ("Finnish", "Finland"; "Latvian",
+    def _same_owner(self, one: str, other: str, place: bool = False) -> bool:
+        """Whether two names may name the same owner: the same stem; for a place or a
+        people (place), the same first three letters ("Finnish", "Finland"; "Latvian",
         "Latvia's"); one the other's start ("Euro", "European"); initials and a word of
         what they stand for ("EU", "Union"; "EDF", "Fund")."""
         if stem(one.lower()) == stem(other.lower()):
             return True
-        if one[:1].isupper() and other[:1].isupper() and len(one) > 3 and len(other) > 3 \
+        if place and one[:1].isupper() and len(one) > 3 and len(other) > 3 \
                 and one[:3].lower() == other[:3].lower():
             return True
         for short, full in ((one, other), (other, one)):
@@ -1156,13 +1165,17 @@ def _owned(owner: str, noun: str, leads: bool) -> str:
     return f"{owner} {noun}" if leads else f"{noun} for {owner}"
 
 
+# Months as written in full or short ("March", "Mar", "Sept").
+_MONTH_NAMES = frozenset([*MONTHS, *(m[:3] for m in MONTHS), "sept"])
+
+
 def _says_day(date: str) -> bool:
     """Whether a date names a day: a day of the month beside a month ("11 Mar 2031"),
     a weekday, or a date in figures ("01/04/2031", "2031-04-01")."""
     lowered = date.lower()
     return bool(set(words(lowered)) & set(WEEKDAYS)) or bool(
         re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", lowered)
-        and any(month[:3] in lowered for month in MONTHS)) or bool(
+        and set(words(lowered)) & _MONTH_NAMES) or bool(
         re.search(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{1,2}-\d{1,2}\b", lowered))
 
 
@@ -1187,9 +1200,10 @@ _PEOPLE = frozenset("people persons individuals".split())
 # ("will reach 430", "totalled 12", "stood at 80", "rose to 95"), not "a team of 12".
 _COUNTING_VERB = re.compile(
     r"\b(?:reach\w*|total\w*|number\w*|count\w*|amount\w*|is|are|was|were|be|been"
-    r"|(?:stand|stood|stands|rise|rose|risen|rises|grow|grew|grown|grows|fell|fall\w*|"
-    r"increas\w*|decreas\w*|drop\w*|climb\w*)\s+(?:at|to))(?:\s+(?:about|around|some"
-    r"|nearly|almost|over|more\s+than|fewer\s+than|less\s+than))?\s*$", re.I)
+    r"|stand|stood|stands|rise|rose|risen|rises|grow|grew|grown|grows|fell|fall\w*"
+    r"|increas\w*|decreas\w*|drop\w*|climb\w*)(?:\s+from(?:\s+[\d.,\s]+?)?)?(?:\s+(?:at|to|by))?"
+    r"(?:\s+(?:about|around|some|nearly|almost|over|more\s+than|fewer\s+than"
+    r"|less\s+than))?\s*$", re.I)
 # Where a clause before a number starts: a comma, a semicolon, a colon or a bracket.
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
 
@@ -1463,7 +1477,7 @@ def _other_years(question: str, quoted: str, titles: str):
     # years after it: only a year before it is another.
     opening = [int(y) for y in re.findall(r"(?:^|[.!?:]\s+)since\b[^.;,]{0,30}?\b((?:19|20)\d\d)\b",
                                           quoted, re.I)]
-    if opening:
+    if opening and not any(int(y) > min(opening) for y in stated):  # (no later year)
         missing = [y for y in missing if int(y) < min(opening)]
     return (missing, stated) if missing and stated else None
 

@@ -144,11 +144,10 @@ def split_parts(question: str) -> list[str]:
     """The questions a question asks, in order: "When was it launched, and how many
     ports joined?" asks two, each then answered on its own (a later part leaning on
     an earlier one as a follow-up does). One part when it asks one thing."""
-    parts = [p.strip() for p in _PART_BREAK.split(question.strip()) if p and p.strip()]
-    if len(parts) < 2:
-        parts = [p.strip() for p in _BARE_AND.split(question.strip()) if p and p.strip()]
-        if len(parts) != 2 or not _whole_pair(*parts):
-            return [question]
+    parts = []
+    for part in (p.strip() for p in _PART_BREAK.split(question.strip()) if p and p.strip()):
+        pair = [p.strip() for p in _BARE_AND.split(part) if p and p.strip()]
+        parts += pair if len(pair) == 2 and _whole_pair(*pair) else [part]
     if len(parts) < 2 or not _asks(parts[0], first=True) or not all(
             _asks(p, last=n == len(parts) - 1) for n, p in enumerate(parts[1:], 1)):
         return [question]
@@ -167,8 +166,11 @@ def _whole_pair(first: str, second: str) -> bool:
         return False
     opening = list(tagged(first))
     verbs = [t.i for t in opening if t.pos_ in ("VERB", "AUX")]
-    if not verbs or not any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
-                            for t in opening[verbs[-1] + 1:]):
+    said = ("NOUN", "PROPN", "PRON", "NUM")
+    # (a subject between the question word and the last verb makes it whole: "where
+    # did ministers meet"; "who opened" shares what follows the second part)
+    if not verbs or not any(t.pos_ in said for t in opening[verbs[-1] + 1:]) and not any(
+            t.pos_ in said for t in opening[1:verbs[-1]]):
         return False
     asking = [t for t in tagged(second) if not t.is_punct]
     rest = asking[1:]

@@ -117,6 +117,11 @@ def test_what_is_asked_is_the_question_after_a_lead_in(question, lead_in, asked)
     # or before an indirect question.
     ("Who opened and who closed the Oslo meeting?",
      ["Who opened and who closed the Oslo meeting?"]),
+    # A first part with its subject is whole; a bare "and" splits inside any part.
+    ("Where did ministers meet and what did they decide?",
+     ["Where did ministers meet?", "What did they decide?"]),
+    ("Who chaired the meeting and who spoke? When is the next one?",
+     ["Who chaired the meeting?", "Who spoke?", "When is the next one?"]),
     ("What is the difference between what the Council proposed and what Riga wanted?",
      ["What is the difference between what the Council proposed and what Riga wanted?"]),
     ("What did ministers agree on eels and how it will be financed?",

@@ -1610,3 +1610,65 @@ def test_a_wage_or_a_salary_asked_for_is_a_sum(tmp_path):
     assert verdict.signals["kind_missing"] == 1.0, verdict.reason
     verdict = _assess(bot, "What minimum wage was set for eel fishers?")
     assert verdict.signals["kind_missing"] == 0.0 and verdict.answerable, verdict.reason
+
+
+def test_a_quotation_under_a_broad_heading_names_no_one_quoted_on_another_topic(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday.\n\n## Main results\n\nMinisters agreed "
+         "herring quotas for 2032.\n\nMinisters also discussed energy prices.\n\n"
+         "\"Energy prices are too high.\"\nAnna Berg, Minister of Energy of Latvia"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    reply = bot.ask("Who is the minister quoted on herring quotas?")
+    assert "Anna Berg" not in reply.text, reply.text
+
+
+def test_a_count_after_a_verb_of_amount_or_change_counts_its_subject(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The staff of the eel agency amounted to 430 "
+         "in 2031.\n\nThe staff of the cod agency rose from 300 to 380 in 2031."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed herring stocks."),
+    )
+    for question in ("How many staff does the eel agency have?",
+                     "How many staff does the cod agency have?"):
+        verdict = _assess(bot, question)
+        assert verdict.signals["kind_missing"] == 0.0, (question, verdict.reason)
+
+
+def test_a_word_that_starts_like_a_month_names_no_day(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. The herring fund will close within 2 decades."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "On what exact day will the herring fund close?")
+    assert verdict.signals["kind_missing"] == 1.0, verdict.reason
+
+
+def test_a_later_year_stated_beside_a_since_is_another_year(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. Since 2029, Estonia has chaired the herring "
+         "group and the landing fee for herring was EUR 5 per tonne in 2030."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    verdict = _assess(bot, "What was the landing fee for herring in 2033?")
+    assert verdict.signals["other_year"] == 1.0, verdict.reason
+
+
+def test_an_owner_is_not_written_by_a_word_that_only_starts_like_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo on Tuesday. EU Finance ministers agreed a budget of EUR 5 "
+         "million for EU ports."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed Finnish cod stocks."),
+    )
+    verdict = _assess(bot, "What is the budget for Finnish ports?")
+    assert verdict.signals["unknown_name"] == 1.0, verdict.reason
