@@ -769,10 +769,10 @@ class Assessor:
         wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
                   if leads and owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
-        written = [w for sentence in sentences for w in words_as_written(sentence)]
+        written = [w for sentence in sentences for w in _words_as_written(sentence)]
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
-                  if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
+                  if f.label in ("GPE", "NORP", "LOC") for w in _words_as_written(f.text)}
         for owner, noun, leads in wanted:
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in written):
@@ -1155,7 +1155,7 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
     return pairs
 
 
-def words_as_written(text: str) -> list[str]:
+def _words_as_written(text: str) -> list[str]:
     """The words of a text as written (case kept), "'s" left off."""
     return [re.sub(r"['’]s?$", "", w) for w in re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text)]
 
