@@ -43,7 +43,7 @@ from .facts import (
 )
 from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
-from .text import STOPWORDS, content_stems, content_words, stem, words
+from .text import STOPWORDS, content_stems, content_words, stem, words, words_as_written
 from .types import ScoredPassage, Span
 
 Candidate = tuple[ScoredPassage, Span, float]  # a sentence and how well it matches
@@ -769,10 +769,10 @@ class Assessor:
         wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
                   if leads and owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
-        written = [w for sentence in sentences for w in _words_as_written(sentence)]
+        written = [w for sentence in sentences for w in words_as_written(sentence)]
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
-                  if f.label in ("GPE", "NORP", "LOC") for w in _words_as_written(f.text)}
+                  if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
         for owner, noun, leads in wanted:
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in written):
@@ -1153,11 +1153,6 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
             if last is not None:
                 pairs.append((last.text, token.text, False))
     return pairs
-
-
-def _words_as_written(text: str) -> list[str]:
-    """The words of a text as written (case kept), "'s" left off."""
-    return [re.sub(r"['’]s?$", "", w) for w in re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text)]
 
 
 def _owned(owner: str, noun: str, leads: bool) -> str:

@@ -32,6 +32,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def words_as_written(text: str) -> list[str]:
+    """The word tokens as written (case kept), an owner's "'s" left off."""
+    return [re.sub(r"['’]s?$", "", w) for w in _WORD.findall(text)]
+
+
 # "Take place" means "happen": neither word is a topic to match ("the next meeting
 # will take place in Riga" says nothing about when a meeting took place).
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.IGNORECASE)
