@@ -142,6 +142,8 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str, list[str]]:
 
     extracted = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=True,
+        # (without it, a page with no <article> loses its bulleted lists)
+        favor_recall=True,
         # trafilatura drops these from a page with an article, but falls back on them
         # when there is none.
         prune_xpath=_BOILERPLATE,

@@ -149,6 +149,20 @@ def test_html_menus_cookie_banners_and_footers_are_left_out(tmp_path):
     assert "date: 3 April 2031" in text
 
 
+def test_html_bulleted_list_is_kept_on_a_page_without_an_article(tmp_path):
+    # A hand-written page (no <article> or <main>): its list is part of the release.
+    page = write_html(tmp_path / "release.html", f"""<h1>{TITLE}</h1><p>{DATELINE}</p>
+<p>Ministers endorsed a declaration on eel recovery, which sets out three commitments:</p>
+<ul><li>closing glass eel fisheries in the Baltic from the 1st of May 2032</li>
+<li>restoring 40 river barriers a year</li></ul>
+<p>{KEY_PARAGRAPH}</p>""")
+    text = read_document(page)
+    assert "- closing glass eel fisheries in the Baltic from the 1st of May 2032" in text
+    assert "- restoring 40 river barriers a year" in text
+    for boilerplate in (NAV, "Home", COOKIE, FOOTER, "Copyright"):
+        assert boilerplate not in text
+
+
 def test_a_pdf_paragraph_goes_on_over_a_page_break(tmp_path):
     class Headed(FPDF):
         def header(self):
