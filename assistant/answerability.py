@@ -120,6 +120,12 @@ _REPORTED = re.compile(
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
 # "How much did it cost?", "how much will Latvia receive?": words of money ask for a
 # sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
+# How a vote went ("Did any country vote against?", "Was it adopted unanimously?") is
+# said only by a passage that reports the vote.
+_VOTE_ASKED = re.compile(r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|abstentions?|unanim\w*"
+                         r"|qualified majority|opposed)\b", re.I)
+_VOTE_SAID = re.compile(r"\b(?:vot\w*|abstain\w*|abstentions?|unanim\w*|majority|consensus"
+                        r"|oppos\w*|veto\w*|objections?)\b", re.I)
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|gets?|got|grant\w*"
                           r"|allocat\w*|invest\w*|worth|fund\w*|money|cash|budget\w*)\b", re.I)
 # Words that ask for a sum of money itself (not a share of it, nor what it is spent on),
@@ -141,6 +147,17 @@ _DAY_ASKED = re.compile(r"\b(?:(?:exact|precise)\s+(?:day|date)|(?:what|which)\s
 # as a date or a time.
 _DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
 _WEEKDAY_ASKED = re.compile(r"\b(day of the week|week ?day)\b", re.IGNORECASE)
+# When something starts is not given by the date it ends, nor the other way round: the
+# words of the date's own clause say which it is ("a transition period *ending on* …",
+# "the pilot will *start* … on …").
+_START_ASKED = re.compile(r"\b(?:begin\w*|began|begun|start\w*|open\w*|launch\w*|commenc\w*"
+                          r"|kick\w* off)\b", re.I)
+_END_ASKED = re.compile(r"\b(?:end|ends|ended|ending|finish\w*|expir\w*|close|closes|closed"
+                        r"|conclude\w*|run out|wind down|phased? out)\b", re.I)
+_STARTS = re.compile(r"\b(?:from|starting|starts?|started|begin\w*|began|open\w*|launch\w*"
+                     r"|as of|since|commenc\w*)\b", re.I)
+_ENDS = re.compile(r"\b(?:until|till|end|ends|ending|ended|expir\w*|closing|closes"
+                   r"|runs? to|running to)\b", re.I)
 # "On which day in October 2031 …?": the date asked for lies in that month.
 _DATE_WITHIN = re.compile(
     rf"\b(?:day|days|date|dates)\s+in\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
@@ -222,6 +239,8 @@ class Assessor:
             return False
         if kind == "quote":
             return bool(_REPORTED.search(text))
+        if kind == "vote":
+            return bool(_VOTE_SAID.search(text))
         if kind in ("person", "human") and not self._does(asked, text):
             return False
         facts = new_facts(kind, text, asked)
@@ -333,6 +352,8 @@ class Assessor:
             return False  # "60 to 119 minutes", "two years": how long, not when
         if kind == "date" and _DAY_ASKED.search(first_line) and not _says_day(fact.text):
             return False  # "in the last quarter of 2027" is no day
+        if kind == "date" and _other_end(first_line, _date_clause(text, fact)):
+            return False  # "when will it start?" and "the period ending on …"
         if fact.label == "PERSON" and len(named) < 2:
             return False
         if fact.label in PLACE_LABELS:
@@ -481,6 +502,10 @@ class Assessor:
                     setting=about_meeting and not is_yes_no(question),
                     where=asked_noun(question) not in INSTANCE_NOUNS and about_meeting)
                     if c not in chosen]
+        if _VOTE_ASKED.search(question.split("\n")[0]) and not any(
+                self.holds("vote", c[0].passage.sentence_text(c[1]), asked) for c in chosen):
+            chosen += [c for c in self._kind_nearby("vote", asked, chosen[0], same)
+                       if c not in chosen]  # (how the vote went, after what was agreed)
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
         if "date" in kinds and any(_weekday(d) for d in dates):
@@ -564,12 +589,15 @@ class Assessor:
             if cand[0].passage.id == passage.id and self.holds(
                     kind, passage.sentence_text(cand[1]), asked):
                 return [cand]
-        if kind in ("person", "human", "quote") and passage.section:
+        if kind in ("person", "human", "quote", "vote") and passage.section:
             # Who spoke on a topic is named by a quotation under the same heading, when
             # the heading or the quotation speaks of it ("Eels", not "Main results"),
-            # with the attribution line that follows it.
+            # with the attribution line that follows it; how a vote went, by the
+            # paragraph under it that reports the vote.
             topic = {stem(w) for w in content_words(asked.split("\n")[0])
-                     if w not in FRAME_WORDS and w not in KIND_OF_NOUN} - self._titled([best])
+                     if w not in FRAME_WORDS and w not in KIND_OF_NOUN}
+            if kind != "vote":  # (a vote is on what the title may name)
+                topic -= self._titled([best])
             scored = {(c[0].passage.id, c[1]): c for c in same}
             for other in self.corpus.passages_of(passage.doc_slug):
                 if other.id == passage.id or other.section != passage.section \
@@ -624,6 +652,10 @@ class Assessor:
                 asked_noun(question), [sp.passage.sentence_text(span) for sp, span, _ in chosen]):
             missing.append("several")  # "Which ports …?" and only "33 ports" (not
             # "on which days …?", which asks for dates)
+        if _VOTE_ASKED.search(question.split("\n")[0]) and not any(
+                self.holds("vote", sp.passage.sentence_text(span), asked)
+                for sp, span, _ in chosen):
+            missing.append("vote")
         holds_kind = not missing
 
         # "What *proportion* …?" is met by a percentage, whatever word the release uses.
@@ -654,7 +686,8 @@ class Assessor:
                   if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
         quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
         unknown = self._unknown_names(question, quoted)
-        other_years = _other_years(question, quoted, self._opening_lines(chosen))
+        other_years = _other_years(question, quoted, self._opening_lines(chosen),
+                                   figure=bool({"amount", "count", "measure"} & set(kinds)))
         # The passages whose sentences give the fact asked for must be about what it is
         # asked of ("the Alliance" there may stand for the name the question gives).
         giving = " ".join(dict.fromkeys(
@@ -1447,23 +1480,28 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # 2031"), not the meeting's ("in 2031", "the 2031 Council").
 _PERIOD_YEAR = re.compile(
     r"\b(?:for|during|of)\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
+_IN_YEAR = re.compile(
+    r"\bin\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
 # A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030").
 _BASELINE_YEAR = re.compile(
     r"\b(?:compared (?:with|to)|than|since|(?:up|down|rise|fall|increase|decrease|drop)"
     r"\s+from)\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
 
 
-def _other_years(question: str, quoted: str, titles: str):
+def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     """(years asked, years stated) when the question asks about a year that the quoted
     sentences and their releases' titles never name while they name another: figures
-    for 2025 do not answer "how many … in 2024?". None for a yes/no question, where a
-    year stated otherwise is a premise to correct."""
+    for 2025 do not answer "how many … in 2024?". A question asking for a figure
+    (figure) asks for that of the year it names "in" ("how many … in 2031?"). None for
+    a yes/no question, where a year stated otherwise is a premise to correct."""
     if is_yes_no(question):
         return None
     asked = sorted({y for y in _YEAR.findall(question)})
     # A year the fact is asked for ("the budget for 2026"), not the meeting's ("the
     # June 2026 Council"), must be in the quoted sentences, not only in a title.
     period = {m.group(1) for m in _PERIOD_YEAR.finditer(question)}
+    if figure:  # "how many … in 2031?": the year of the figure, whatever the meeting's
+        period |= {m.group(1) for m in _IN_YEAR.finditer(question)}
     missing = [y for y in asked if y not in quoted and (y in period or y not in titles)]
     # A year a figure is compared with ("down 7% compared with 2026") is no period.
     stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub(_unless_opening, quoted)))
@@ -1484,6 +1522,23 @@ def _unless_opening(match: re.Match) -> str:
         not match.string[:match.start()].strip()
         or match.string[:match.start()].rstrip()[-1] in ".!?:")
     return match.group(0) if opens else ""
+
+
+def _date_clause(text: str, fact) -> str:
+    """The words of a date's clause before it (from the last comma, semicolon, colon or
+    bracket)."""
+    return _CLAUSE_BREAK.split(text[:fact.start])[-1]
+
+
+def _other_end(question: str, clause: str) -> bool:
+    """Whether a question asks when something starts and the date's clause says it ends
+    ("until", "ending on"), or asks when it ends and the clause says it starts ("from",
+    "will start … on"); a clause that says both, or neither, may answer."""
+    starts, ends = bool(_STARTS.search(clause)), bool(_ENDS.search(clause))
+    if starts == ends:
+        return False
+    start_asked, end_asked = bool(_START_ASKED.search(question)), bool(_END_ASKED.search(question))
+    return start_asked != end_asked and (start_asked and ends or end_asked and starts)
 
 
 def _weekday(date: str) -> bool:

@@ -50,6 +50,7 @@ KIND_NOUNS = {
     "person": "the person asked for", "human": "the person asked for",
     "name": "the name asked for", "duration": "the length asked for",
     "quote": "what was said", "several": "the things asked for, named one by one",
+    "vote": "the outcome of a vote",
 }
 
 # The first question word decides what kind of fact is asked for; the noun after
@@ -60,7 +61,7 @@ _ASKS = [
     ("date", re.compile(
         r"^(when|since when|until when|by when)\b"
         r"|^(what|which)( exact| precise| specific)? (date|dates|day|days|year|month|time"
-        r"|deadline)\b|^on (what|which) (date|day)\b", re.I)),
+        r"|deadline)\b|^on (what|which) (dates?|days?)\b", re.I)),
     ("duration", re.compile(r"^how long\b", re.I)),
     ("quote", re.compile(r"^what (?:did|does|do|has|have) (?P<speaker>[^?]*?) (?:say|said|tell"
                          r"|add|stress|underline|warn)\b", re.I)),
@@ -77,6 +78,11 @@ _QUESTION_WORD = re.compile(
     r"\b(?:(?:in|at|to|on|since|until|by) )?(?:when|where|who|whom|whose|what|which|how)\b.*",
     re.I | re.S,
 )
+# An opening "Under what ministers agreed, …" or "According to what she said, …": the
+# "what" of a phrase that says where the answer is, not the question's.
+_SOURCE_PHRASE = re.compile(
+    r"^\W*(?:under|according to|based on|going by|from|given|in line with)\s+what\b[^,?]*,\s*",
+    re.I)
 
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
@@ -511,6 +517,7 @@ _NOUN_WINDOW = 7  # words after "what/which" in which the asked-for noun stands
 def asked_kind(question: str) -> str:
     """The kind of fact the question asks for ("date", "place", ...), or ""."""
     question = _CONTRACTED.sub(r"\1 is", question)  # "What's the name …?"
+    question = _SOURCE_PHRASE.sub("", question, count=1)
     if _DEADLINE_ASKED.search(question) and not facts_of("date", question):
         return "date"  # "Did they set a deadline?": yes would be a date
     match = _QUESTION_WORD.search(question)
@@ -540,8 +547,10 @@ _DEADLINE_ASKED = re.compile(
     r"(?<!to )\b(?:deadline|deadlines|date|dates|timetable|timeline)\b", re.I)  # not "to date"
 
 
-# "Where and when did …?", "When and where …?", "Who and when …?": two kinds at once.
-_TWO_ASKS = re.compile(r"\b(when|where|who)\s+and\s+(when|where|who)\b", re.I)
+# "Where and when did …?", "When and where …?", "Where and on what date …?": two kinds
+# at once.
+_TWO_ASKS = re.compile(r"\b(when|where|who)\s+and\s+(when|where|who"
+                       r"|(?:on|in|at)\s+(?:what|which)\s+\w+)\b", re.I)
 
 
 def asked_kinds(question: str) -> list[str]:

@@ -99,6 +99,9 @@ def test_the_kind_of_fact_a_question_asks_for(question, kind):
 @pytest.mark.parametrize("question, kinds", [
     ("Where and when did ministers agree on the eel regulation?", ["place", "date"]),
     ("When and where will the next meeting be?", ["date", "place"]),
+    ("Where and on what date did the fisheries ministers meet?", ["place", "date"]),
+    ("When and in which town will the eel summit be held?", ["date", "place"]),
+    ("On which dates was the Fisheries Council held?", ["date"]),
     ("Where did ministers agree on the eel regulation?", ["place"]),
     ("What did ministers agree?", []),
 ])
@@ -310,6 +313,11 @@ def test_a_country_beside_a_role_is_no_person(text, name):
     ("Has the eel fund paid out any money to date?", []),
     ("Who is the minister Ana Pereira?", ["human"]),
     ("Who chaired the meeting, was it the Polish minister?", ["person"]),
+    # (the "what" of a phrase saying where to look is not the question's)
+    ("Under what the fisheries ministers agreed, how many eel traps will be removed?",
+     ["count"]),
+    ("According to what the Commissioner said, when will the eel fund open?", ["date"]),
+    ("Under what programme will the eel fund be paid?", []),
 ])
 def test_questions_that_only_look_like_other_kinds(question, kinds):
     assert asked_kinds(question) == kinds

@@ -1672,3 +1672,75 @@ def test_an_owner_is_not_written_by_a_word_that_only_starts_like_it(tmp_path):
     )
     verdict = _assess(bot, "What is the budget for Finnish ports?")
     assert verdict.signals["unknown_name"] == 1.0, verdict.reason
+
+
+def test_how_a_vote_went_is_said_only_by_a_passage_that_reports_the_vote(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         "Ministers agreed the Council's position on the eel restoration regulation."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers discussed seal populations.\n\n"
+         "The Council adopted the cod regulation by a qualified majority vote, with the "
+         "member states Denmark and Estonia abstaining."),
+    )
+    for question in ("Did any member state vote against the Council's position on the eel "
+                     "restoration regulation?",
+                     "Was the Council's position on the eel restoration regulation agreed "
+                     "unanimously?"):
+        verdict = _assess(bot, question)
+        assert not verdict.answerable and "vote" in verdict.reason, (question, verdict.reason)
+    reply = bot.ask("Which member states abstained in the vote on the cod regulation?")
+    assert reply.answered and "Denmark and Estonia" in reply.text, reply.text
+
+
+def test_how_a_vote_went_is_read_from_the_paragraph_under_the_same_heading(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n## Eel restoration\n\n"
+         "Ministers agreed the Council's position on the eel restoration regulation.\n\n"
+         "The position was approved by a qualified majority, with one member state "
+         "voting against.\n\n## Seals\n\nMinisters discussed seal populations."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    reply = bot.ask("Was the Council's position on the eel restoration regulation agreed "
+                    "by all member states, or did any vote against?")
+    assert reply.answered and "qualified majority" in reply.text, reply.text
+
+
+def test_when_something_starts_is_not_given_by_the_date_it_ends(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas, which begin to recover.\n\n"
+         "Eel fishers will have a transition period ending on 31 December 2033."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers discussed cod stocks.\n\n"
+         "The eel tagging scheme will start as a pilot with six member states on "
+         "1 March 2032, and Latvia will end its own scheme."),
+    )
+    for question in ("When does the transition period for eel fishers begin?",
+                     "When will the eel tagging scheme pilot end?"):
+        verdict = _assess(bot, question)
+        assert not verdict.answerable and "date" in verdict.reason, (question, verdict.reason)
+    reply = bot.ask("When does the transition period for eel fishers end?")
+    assert reply.answered and "31 December 2033" in reply.text, reply.text
+    reply = bot.ask("When will the eel tagging scheme pilot start?")
+    assert reply.answered and "1 March 2032" in reply.text, reply.text
+
+
+def test_a_figure_asked_for_a_year_is_not_given_by_another_year_s(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         "In 2030, inspectors found 420 illegal eel traps in the Baltic."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    # 2031 is the meeting's year, but here it is the year the figure is asked for.
+    verdict = _assess(bot, "How many illegal eel traps did inspectors find in 2031?")
+    assert not verdict.answerable and "2030" in verdict.reason, verdict.reason
+    reply = bot.ask("How many illegal eel traps did inspectors find in 2030?")
+    assert reply.answered and "420" in reply.text, reply.text
