@@ -806,6 +806,7 @@ class Assessor:
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
                   if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
+        asked_names = {w for w in words_as_written(first_line)[1:] if w[:1].isupper()}
         for owner, noun, leads in wanted:
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in written):
@@ -815,7 +816,12 @@ class Assessor:
                       if placed == leads and stem(their.lower()) == stem(noun.lower())}
             if rivals and not (not leads and self._close(
                     [owner.lower()], [o.lower() for o in rivals])) \
-                    and not self._named_otherwise(owner, written, rivals):
+                    and not self._named_otherwise(owner, [
+                        # (a name the question gives something else is not the owner's:
+                        # "Latvian schools" for "pupils from Ukraine" and "Ukrainian")
+                        w for w in written if not any(self._same_owner(other, w, True)
+                                                      for other in asked_names - {owner})
+                    ], rivals):
                 asked.append(_owned(owner, noun, leads))
                 stated |= {_owned(other, noun, leads) for other in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
@@ -1158,7 +1164,8 @@ COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
     """(owner, noun, whether the owner leads) for each common noun right after a capitalised word
-    or an owner's "'s" ("Greek ports", "the EU's territory"), and for each followed by
+    or an owner's "'s" ("Greek ports", "the EU's territory") or before "in" and a name
+    ("schools in the EU", which lead as "EU schools" would), and for each followed by
     "for" or "of" and a noun ("the quota for sugar": the last noun of the phrase). A
     sentence's first word is capitalised anyway, so it names nothing."""
     tokens = list(tagged(text))
@@ -1175,6 +1182,12 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
                     and not (opens and not owner.text.isupper()):
                 pairs.append((owner.text, token.text, True))
         following = tokens[token.i + 1:token.i + 2]
+        # "schools in the EU" are the EU's, as "EU schools" are (a name after "in")
+        place = tokens[token.i + 2:token.i + 4]
+        if following and following[0].lower_ == "in" and place:
+            named = place[1] if place[0].lower_ == "the" and len(place) > 1 else place[0]
+            if named.pos_ == "PROPN" and named.text[:1].isupper():
+                pairs.append((named.text, token.text, True))
         if following and following[0].lower_ in ("for", "of"):
             last = None
             for later in tokens[token.i + 2:]:

@@ -1744,3 +1744,19 @@ def test_a_figure_asked_for_a_year_is_not_given_by_another_year_s(tmp_path):
     assert not verdict.answerable and "2030" in verdict.reason, verdict.reason
     reply = bot.ask("How many illegal eel traps did inspectors find in 2030?")
     assert reply.answered and "420" in reply.text, reply.text
+
+
+def test_things_in_a_named_place_are_its_own_and_another_name_asked_is_not_theirs(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         "In 2030, some 12,000 apprentices from Norway trained in shipyards in the EU, "
+         "while 900 followed Norwegian online courses."),
+        ("summer", "Riga", "5 June 2031", "Danish ministers discussed cod stocks."),
+    )
+    # "shipyards in the EU" are EU shipyards; "Norwegian" names the apprentices' Norway.
+    verdict = _assess(bot, "How many apprentices from Norway trained in Danish shipyards in 2030?")
+    assert not verdict.answerable and "EU shipyards" in verdict.reason, verdict.reason
+    reply = bot.ask("How many apprentices from Norway trained in shipyards in the EU in 2030?")
+    assert reply.answered and "12,000" in reply.text, reply.text
