@@ -556,6 +556,12 @@ class Assessor:
         chosen += _quoted_by(chosen, candidates)
         if {"person", "human"} & set(kinds):  # "Who said …?": who said what was chosen
             chosen += _attributing(chosen, candidates)
+        if not may_join(candidates[0]) and not any(
+                c[0].passage.doc_slug == best_slug and not c[0].passage.id.endswith("#head")
+                for c in chosen):
+            # A title that names the meeting the question names says what it was about;
+            # what was done there is in the best sentence of its body.
+            chosen += [c for c in same if not c[0].passage.id.endswith("#head")][:1]
         rank = {slug: n for n, slug in enumerate(releases)}
         return sorted(chosen, key=lambda c: (rank[c[0].passage.doc_slug], c[1].start))
 

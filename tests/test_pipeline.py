@@ -1760,3 +1760,23 @@ def test_things_in_a_named_place_are_its_own_and_another_name_asked_is_not_their
     assert not verdict.answerable and "EU shipyards" in verdict.reason, verdict.reason
     reply = bot.ask("How many apprentices from Norway trained in shipyards in the EU in 2030?")
     assert reply.answered and "12,000" in reply.text, reply.text
+
+
+def test_a_title_that_only_names_the_meeting_asked_about_brings_its_best_body_sentence(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas.\n\n"
+         "The Council approved conclusions on eel recovery."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks."),
+    )
+    question = "Did the Fisheries Council in Oslo on 11 March 2031 act on eels?"
+    retrieval = bot.retrieve(question, [])
+    head = next(sp for sp in retrieval.passages if sp.passage.id == "spring#head")
+    body = next(sp for sp in retrieval.passages if "eel recovery" in sp.passage.text)
+    # The title matches far better than the sentence that says what was done there.
+    title, said = head.passage.sentences[0], body.passage.sentences[0]
+    head = dataclasses.replace(head, best_sentences=[(title, 0.8)])
+    body = dataclasses.replace(body, best_sentences=[(said, 0.3)])
+    chosen = bot.assessor.choose(question, retrieval, [(head, title, 0.8), (body, said, 0.3)])
+    assert [sp.passage.id for sp, _, _ in chosen] == ["spring#head", body.passage.id]
