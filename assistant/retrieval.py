@@ -102,11 +102,14 @@ class Retriever:
             if not any(pid.split("#")[0] == slug for pid in kept):
                 kept += [pid for pid in ranked
                          if pid.split("#")[0] == slug and not pid.endswith("#head")][:1]
+        if len(compared or []) > 1:
+            kept += [pid for pid in self._on_topic(lexical_query, compared, releases)
+                     if pid not in kept]
         ranked = kept
         passages = [
             ScoredPassage(
                 passage=self.corpus.passage(pid),
-                score=fused[pid],
+                score=fused.get(pid, 0.0),  # (one found on the topic alone may be unranked)
                 dense=dense_score.get(pid, 0.0),
                 bm25=bm25_score.get(pid, 0.0),
             )
@@ -124,6 +127,22 @@ class Retriever:
                 ]
                 sp.best_sentences = sorted(both, key=lambda item: item[1], reverse=True)
         return Retrieval(query, vector, passages, near, compared=list(compared or []))
+
+    def _on_topic(self, query: str, compared: list[str], releases) -> list[str]:
+        """The best body passage of each compared release by the words of the topic
+        alone: the query without the words that name the meetings (their title lines),
+        which would otherwise find each release's opening lines."""
+        naming = {stem(w) for slug in compared for p in self.corpus.passages_of(slug)
+                  if p.id.endswith("#head") for w in words(p.text)}
+        topic = " ".join(w for w in content_words(query) if stem(w) not in naming)
+        if not topic:
+            return []
+        found = []
+        for slug in compared:
+            if releases is None or slug in releases:
+                hits = self._lexical.search(topic, 5, [slug])
+                found += [pid for pid, _ in hits if not pid.endswith("#head")][:1]
+        return found
 
     def _dense(self, vector, depth: int, releases) -> tuple[list, list]:
         """Nearest passages and sentences. Within a few releases they are ranked here,

@@ -1780,3 +1780,26 @@ def test_a_title_that_only_names_the_meeting_asked_about_brings_its_best_body_se
     body = dataclasses.replace(body, best_sentences=[(said, 0.3)])
     chosen = bot.assessor.choose(question, retrieval, [(head, title, 0.8), (body, said, 0.3)])
     assert [sp.passage.id for sp, _, _ in chosen] == ["spring#head", body.passage.id]
+
+
+def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_names(tmp_path):
+    # Many paragraphs name the meeting; only one speaks of the topic asked about.
+    oslo = "\n\n".join(
+        f"At the Fisheries Council in Oslo, ministers discussed {stock} stocks in the Baltic."
+        for stock in ("herring", "sprat", "salmon", "plaice", "sole", "mackerel", "whiting"))
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         f"{oslo}\n\nMinisters also agreed to close glass eel fisheries from May."),
+        ("summer", "Riga", "5 June 2031",
+         "At the Fisheries Council in Riga, ministers discussed seal populations.\n\n"
+         "Ministers in Riga asked for a ban on eel exports."),
+        ("autumn", "Tallinn", "9 October 2031", "Ministers discussed cod stocks."),
+    )
+    question = ("How did eel come up at the Fisheries Council in Oslo compared with the "
+                "Fisheries Council in Riga?")
+    retrieval = bot.retrieve(question, [])
+    assert retrieval.compared == ["spring", "summer"]
+    # (the passages naming the meeting in Oslo would fill the top five)
+    assert any("glass eel" in sp.passage.text for sp in retrieval.passages)
+    assert any("eel exports" in sp.passage.text for sp in retrieval.passages)
