@@ -74,7 +74,7 @@ _YES_NO = re.compile(
     # (after an opening phrase: "At the Oslo meeting, did …?")
     r"^\s*(?:(?!(?:who|whom|what|when|where|which|how|why)\b)[^,?]{1,60},\s*)?"
     r"(is|are|was|were|did|does|do|has|have|had|will|would|can|could"
-    r"|should)\b"
+    r"|should)\b(?!\s+you\b)"  # ("Can you write …?" asks for something)
     r"|\b(right|correct|true|is that so|isn't it|didn't they|wasn't it)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )

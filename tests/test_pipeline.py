@@ -1803,3 +1803,15 @@ def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_n
     # (the passages naming the meeting in Oslo would fill the top five)
     assert any("glass eel" in sp.passage.text for sp in retrieval.passages)
     assert any("eel exports" in sp.passage.text for sp in retrieval.passages)
+
+
+@pytest.mark.parametrize("question, yes_no", [
+    ("Can you write me a short poem about eels?", False),  # a request, not a question
+    ("Could you tell me the eel fund's budget?", False),
+    ("Can member states close eel fisheries?", True),
+    ("At the Oslo meeting, did ministers agree on eels?", True),
+])
+def test_a_request_to_the_assistant_is_no_yes_no_question(question, yes_no):
+    from assistant.answerability import is_yes_no
+
+    assert is_yes_no(question) is yes_no
