@@ -74,7 +74,10 @@ _YES_NO = re.compile(
     # (after an opening phrase: "At the Oslo meeting, did …?")
     r"^\s*(?:(?!(?:who|whom|what|when|where|which|how|why)\b)[^,?]{1,60},\s*)?"
     r"(is|are|was|were|did|does|do|has|have|had|will|would|can|could"
-    r"|should)\b(?!\s+you\b)"  # ("Can you write …?" asks for something)
+    r"|should)\b(?!\s+you\s+(?:please\s+)?(?:write|give|list|summari[sz]e|explain|translate"
+    r"|recommend|help|show|make|create|draw|compose|suggest|describe"
+    r"|tell\s+(?:me|us)\s+(?:the|what|when|where|who|which|how|about))\b)"
+    # ("Can you write …?" asks for something; "Can you confirm …?" is a question)
     r"|\b(right|correct|true|is that so|isn't it|didn't they|wasn't it)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -122,10 +125,15 @@ _REPORTED = re.compile(
 # sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
 # How a vote went ("Did any country vote against?", "Was it adopted unanimously?") is
 # said only by a passage that reports the vote.
-_VOTE_ASKED = re.compile(r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|abstentions?|unanim\w*"
-                         r"|qualified majority|opposed)\b", re.I)
-_VOTE_SAID = re.compile(r"\b(?:vot\w*|abstain\w*|abstentions?|unanim\w*|majority|consensus"
-                        r"|oppos\w*|veto\w*|objections?)\b", re.I)
+_VOTE_ASKED = re.compile(
+    r"\b(?:vot(?:e|ed|ing)\s+(?:against|for|in\s+favou?r)|abstain\w*|abstentions?|unanim\w*"
+    r"|qualified\s+majority|how\s+did\b[^?]{1,60}\bvote|the\s+vote\b"
+    r"|(?:which|how\s+many)\b[^?]{1,40}\b(?:voted|opposed))\b", re.I)
+_VOTE_SAID = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|abstentions?|unanim\w*|consensus|veto\w*"
+    r"|objections?|opposed|(?:qualified|simple|required|large|broad)\s+majority"
+    r"|majority\s+of\s+(?:the\s+)?(?:member\s+states|ministers|delegations|countries))\b",
+    re.I)
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|gets?|got|grant\w*"
                           r"|allocat\w*|invest\w*|worth|fund\w*|money|cash|budget\w*)\b", re.I)
 # Words that ask for a sum of money itself (not a share of it, nor what it is spent on),
@@ -156,8 +164,9 @@ _END_ASKED = re.compile(r"\b(?:end|ends|ended|ending|finish\w*|expir\w*|close|cl
                         r"|conclude\w*|run out|wind down|phased? out)\b", re.I)
 _STARTS = re.compile(r"\b(?:from|starting|starts?|started|begin\w*|began|open\w*|launch\w*"
                      r"|as of|since|commenc\w*)\b", re.I)
-_ENDS = re.compile(r"\b(?:until|till|end|ends|ending|ended|expir\w*|closing|closes"
-                   r"|runs? to|running to)\b", re.I)
+_ENDS = re.compile(r"\b(?:until|till|end|ends|ending|ended|expir\w*|clos(?:e|es|ed|ing)"
+                   r"|conclud\w*|finish\w*|phased? out|wound down|runs? to|running to)\b"
+                   r"|\bfrom\b.*\bto\s*$", re.I)  # ("from 1 May to 30 September")
 # "On which day in October 2031 …?": the date asked for lies in that month.
 _DATE_WITHIN = re.compile(
     rf"\b(?:day|days|date|dates)\s+in\s+({'|'.join(MONTHS)})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
@@ -692,8 +701,11 @@ class Assessor:
                   if stem(w) not in self._corpus_stems and w not in stand_in and w not in glossed]
         quoted = " ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen)
         unknown = self._unknown_names(question, quoted)
-        other_years = _other_years(question, quoted, self._opening_lines(chosen),
-                                   figure=bool({"amount", "count", "measure"} & set(kinds)))
+        titles = self._opening_lines(chosen)
+        other_years = _other_years(question, quoted, titles)
+        # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
+        figure_years = other_years or _other_years(
+            question, quoted, titles, figure=bool({"amount", "count", "measure"} & set(kinds)))
         # The passages whose sentences give the fact asked for must be about what it is
         # asked of ("the Alliance" there may stand for the name the question gives).
         giving = " ".join(dict.fromkeys(
@@ -729,7 +741,7 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
-            "unknown_name": float(bool(unknown or other_years or other_names or unnamed)),
+            "unknown_name": float(bool(unknown or figure_years or other_names or unnamed)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
             "other_year": float(bool(other_years)),
@@ -751,8 +763,8 @@ class Assessor:
         if unnamed and not other_names:
             reasons.append(f"The passages that give the figure asked for never name "
                            f"{', '.join(unnamed)}")
-        if other_years:
-            asked_years, stated = other_years
+        if figure_years:
+            asked_years, stated = figure_years
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
                            f"not {', '.join(asked_years)}")
         if not holds_kind:
@@ -812,7 +824,6 @@ class Assessor:
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
                   if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
-        asked_names = {w for w in words_as_written(first_line)[1:] if w[:1].isupper()}
         for owner, noun, leads in wanted:
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in written):
@@ -822,12 +833,7 @@ class Assessor:
                       if placed == leads and stem(their.lower()) == stem(noun.lower())}
             if rivals and not (not leads and self._close(
                     [owner.lower()], [o.lower() for o in rivals])) \
-                    and not self._named_otherwise(owner, [
-                        # (a name the question gives something else is not the owner's:
-                        # "Latvian schools" for "pupils from Ukraine" and "Ukrainian")
-                        w for w in written if not any(self._same_owner(other, w, True)
-                                                      for other in asked_names - {owner})
-                    ], rivals):
+                    and not self._named_otherwise(owner, written, rivals):
                 asked.append(_owned(owner, noun, leads))
                 stated |= {_owned(other, noun, leads) for other in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
@@ -1170,8 +1176,7 @@ COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
     """(owner, noun, whether the owner leads) for each common noun right after a capitalised word
-    or an owner's "'s" ("Greek ports", "the EU's territory") or before "in" and a name
-    ("schools in the EU", which lead as "EU schools" would), and for each followed by
+    or an owner's "'s" ("Greek ports", "the EU's territory"), and for each followed by
     "for" or "of" and a noun ("the quota for sugar": the last noun of the phrase). A
     sentence's first word is capitalised anyway, so it names nothing."""
     tokens = list(tagged(text))
@@ -1188,12 +1193,6 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
                     and not (opens and not owner.text.isupper()):
                 pairs.append((owner.text, token.text, True))
         following = tokens[token.i + 1:token.i + 2]
-        # "schools in the EU" are the EU's, as "EU schools" are (a name after "in")
-        place = tokens[token.i + 2:token.i + 4]
-        if following and following[0].lower_ == "in" and place:
-            named = place[1] if place[0].lower_ == "the" and len(place) > 1 else place[0]
-            if named.pos_ == "PROPN" and named.text[:1].isupper():
-                pairs.append((named.text, token.text, True))
         if following and following[0].lower_ in ("for", "of"):
             last = None
             for later in tokens[token.i + 2:]:
@@ -1519,9 +1518,12 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     # A year the fact is asked for ("the budget for 2026"), not the meeting's ("the
     # June 2026 Council"), must be in the quoted sentences, not only in a title.
     period = {m.group(1) for m in _PERIOD_YEAR.finditer(question)}
-    if figure:  # "how many … in 2031?": the year of the figure, whatever the meeting's
-        period |= {m.group(1) for m in _IN_YEAR.finditer(question)}
-    missing = [y for y in asked if y not in quoted and (y in period or y not in titles)]
+    if figure:  # "how many … in 2031?": the year of the figure (not "the meeting in 2031")
+        period |= {m.group(1) for m in _IN_YEAR.finditer(question) if not re.search(
+            r"\b(?:meeting|council|session|summit|conference)$", question[:m.start()].rstrip(),
+            re.I)}
+    missing = [y for y in asked if y not in quoted and (y in period or y not in titles)
+               and not (y in titles and re.search(r"\bthis year\b", quoted, re.I))]
     # A year a figure is compared with ("down 7% compared with 2026") is no period.
     stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub(_unless_opening, quoted)))
                     - set(asked))

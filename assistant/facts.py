@@ -81,8 +81,8 @@ _QUESTION_WORD = re.compile(
 # An opening "Under what ministers agreed, …" or "According to what she said, …": the
 # "what" of a phrase that says where the answer is, not the question's.
 _SOURCE_PHRASE = re.compile(
-    r"^\W*(?:under|according to|based on|going by|from|given|in line with)\s+what\b[^,?]*,\s*",
-    re.I)
+    r"^\W*(?:under|according to|based on|going by|given|in line with)\s+what\s+"
+    r"(?:the|they|he|she|it|we|his|her|their|its|this|these)\b[^,?]*,\s*", re.I)
 
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
@@ -550,7 +550,8 @@ _DEADLINE_ASKED = re.compile(
 # "Where and when did …?", "When and where …?", "Where and on what date …?": two kinds
 # at once.
 _TWO_ASKS = re.compile(r"\b(when|where|who)\s+and\s+(when|where|who"
-                       r"|(?:on|in|at)\s+(?:what|which)\s+\w+)\b", re.I)
+                       r"|(?:on|in|at)\s+(?:what|which)\s+(?:dates?|days?|years?|months?"
+                       r"|city|country|place|town|venue|location))\b", re.I)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -560,7 +561,8 @@ def asked_kinds(question: str) -> list[str]:
     pair = _TWO_ASKS.search(question)
     if pair:
         rest = question[pair.end():]
-        return list(dict.fromkeys(asked_kind(f"{word}{rest}") for word in pair.groups()))
+        return list(dict.fromkeys(filter(None, (asked_kind(f"{word}{rest}")
+                                                for word in pair.groups()))))
     kind = asked_kind(question)
     return [kind] if kind else []
 
@@ -607,6 +609,7 @@ def _asked_head(question: str):
     """The head token of the noun phrase after "what/which": the last noun of a
     compound, not an owner before "'s"; None when the question word is the object of
     a verb. From part-of-speech tags."""
+    question = _SOURCE_PHRASE.sub("", question, count=1)
     tokens = [t for t in tagged(question) if not t.is_punct]
     opener = next((n for n, t in enumerate(tokens[:3]) if t.lower_ in ("what", "which")), None)
     if opener is None:

@@ -21,9 +21,15 @@ _KIND_SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 _ISO_DATE = r"((?:19|20)\d\d)-(\d\d)-(\d\d)"
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<head")
 # Menus, footers and cookie or consent banners: never a release's text.
-_LOWER = "translate(concat(@id, ' ', @class), 'COKIENST', 'cokienst')"
-_BOILERPLATE = ("//nav|//footer|//*[@role='navigation' or @role='contentinfo']"
-                f"|//*[contains({_LOWER}, 'cookie') or contains({_LOWER}, 'consent')]")
+# Side boxes too (downloads, related links): read for their lists, they would date the
+# release by a document they list.
+_LOWER = ("translate(concat(@id, ' ', @class), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+          " 'abcdefghijklmnopqrstuvwxyz')")
+_BOILERPLATE = ("//nav|//footer|//aside|//*[@role='navigation' or @role='contentinfo'"
+                " or @role='complementary']"
+                f"|//*[contains({_LOWER}, 'cookie') or contains({_LOWER}, 'consent')"
+                f" or contains({_LOWER}, 'sidebar') or contains({_LOWER}, 'download')"
+                f" or contains({_LOWER}, 'related')]")
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 _MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))

@@ -1746,21 +1746,6 @@ def test_a_figure_asked_for_a_year_is_not_given_by_another_year_s(tmp_path):
     assert reply.answered and "420" in reply.text, reply.text
 
 
-def test_things_in_a_named_place_are_its_own_and_another_name_asked_is_not_theirs(tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "Ministers discussed herring quotas.\n\n"
-         "In 2030, some 12,000 apprentices from Norway trained in shipyards in the EU, "
-         "while 900 followed Norwegian online courses."),
-        ("summer", "Riga", "5 June 2031", "Danish ministers discussed cod stocks."),
-    )
-    # "shipyards in the EU" are EU shipyards; "Norwegian" names the apprentices' Norway.
-    verdict = _assess(bot, "How many apprentices from Norway trained in Danish shipyards in 2030?")
-    assert not verdict.answerable and "EU shipyards" in verdict.reason, verdict.reason
-    reply = bot.ask("How many apprentices from Norway trained in shipyards in the EU in 2030?")
-    assert reply.answered and "12,000" in reply.text, reply.text
-
 
 def test_a_title_that_only_names_the_meeting_asked_about_brings_its_best_body_sentence(tmp_path):
     bot = _councils(
@@ -1815,3 +1800,46 @@ def test_a_request_to_the_assistant_is_no_yes_no_question(question, yes_no):
     from assistant.answerability import is_yes_no
 
     assert is_yes_no(question) is yes_no
+
+
+
+def test_review_cases_of_votes_dates_and_years_are_still_answered(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers adopted the eel regulation.\n\n## Eels\n\n"
+         "Member states will report their eel catches in an electronic format from "
+         "1 January 2032. The eel fishing season runs from 1 May to 30 September 2032.\n\n"
+         "## Parliament\n\nThe European Parliament will vote on the cod regulation on "
+         "12 May 2032.\n\n## Vessels\n\nThis year, 40 eel vessels will be decommissioned."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed cod stocks. It will end."),
+        ("autumn", "Tallinn", "9 October 2031", "Ministers discussed seal populations."),
+    )
+    for question, expected in (
+            # (a second "in what …" that asks no kind of fact is no second kind)
+            ("When and in what format will member states report their eel catches?",
+             "1 January 2032"),
+            # (a vote asked about that is not how a vote went)
+            ("When will the European Parliament vote on the cod regulation?", "12 May 2032"),
+            # ("this year" is the meeting's year)
+            ("How many eel vessels will be decommissioned in 2031?", "40")):
+        reply = bot.ask(question)
+        assert reply.answered and expected in reply.text, (question, reply.text)
+    # ("from … to …" gives both ends)
+    assert _assess(bot, "When does the eel fishing season end?").signals["kind_missing"] == 0.0
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("From what date, under the new rules, will eel vessels need a licence?", ["date"]),
+    ("Given what the ministers agreed, what budget will the eel agency have?", ["amount"]),
+])
+def test_a_question_word_after_a_preposition_is_still_the_question_s(question, kinds):
+    from assistant.facts import asked_kinds, asks_for_several
+
+    assert asked_kinds(question) == kinds and not asks_for_several(question)
+
+
+def test_a_request_to_confirm_is_a_yes_no_question():
+    from assistant.answerability import is_yes_no
+
+    assert is_yes_no("Can you confirm that the eel ban will start in 2032?")

@@ -310,3 +310,13 @@ def test_a_pdf_of_running_headers_and_page_numbers_only_is_refused(tmp_path):
     pdf.output(str(path))
     with pytest.raises(UnreadableFile, match="empty-pages.pdf has no text besides"):
         read_document(path)
+
+
+def test_html_side_boxes_do_not_date_or_fill_a_page_without_an_article(tmp_path):
+    page = write_html(tmp_path / "release.html", f"""<h1>{TITLE}</h1>
+<div class="downloads"><ul><li>Background brief on eels, 9 March 2031 (PDF)</li></ul></div>
+<aside><p>Related: the eel regulation of 2029.</p></aside>
+<p>{DATELINE}</p><p>{KEY_PARAGRAPH}</p>""")
+    text = read_document(page)
+    assert "Background brief" not in text and "Related:" not in text
+    assert KEY_PARAGRAPH.split(".")[0] in text
