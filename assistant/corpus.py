@@ -16,7 +16,7 @@ from .types import Document, Passage, Span
 
 # Bump when the way text is cut into passages (or what is embedded for them) changes:
 # the index is rebuilt.
-SPLITTER_VERSION = "paragraphs-v10"
+SPLITTER_VERSION = "paragraphs-v11"
 CACHE_VERSION = 1  # bump when Document's fields change: the corpus cache is read anew
 DOCUMENT_SUFFIXES = SUFFIXES
 MAX_HEADING_CHARS = 100
