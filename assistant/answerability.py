@@ -121,8 +121,6 @@ _SEVERAL = re.compile(r"\b(and|list|both|each|all|which \w+s|what are)\b", re.IG
 _REPORTED = re.compile(
     r"[\"“”«»]|^\s*[—–-]\s*\w|\b(said|says|stressed|underlined|noted|added|warned|emphasi[sz]ed"
     r"|insisted|recalled|pointed out|called for|according to)\b", re.IGNORECASE)
-# "How much did it cost?", "how much will Latvia receive?": words of money ask for a
-# sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
 # How a vote went ("Did any country vote against?", "Was it adopted unanimously?") is
 # said only by a passage that reports the vote.
 _VOTE_ASKED = re.compile(
@@ -134,6 +132,8 @@ _VOTE_SAID = re.compile(
     r"|objections?|opposed|(?:qualified|simple|required|large|broad)\s+majority"
     r"|majority\s+of\s+(?:the\s+)?(?:member\s+states|ministers|delegations|countries))\b",
     re.I)
+# "How much did it cost?", "how much will Latvia receive?": words of money ask for a
+# sum or a share, unlike "how much olive oil …?", which a quantity of stuff answers.
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|gets?|got|grant\w*"
                           r"|allocat\w*|invest\w*|worth|fund\w*|money|cash|budget\w*)\b", re.I)
 # Words that ask for a sum of money itself (not a share of it, nor what it is spent on),
@@ -282,6 +282,11 @@ class Assessor:
                 and self._before_meeting(passage, span):
             return False  # what is still to come is not what was done before the meeting
         return self.holds(kind, passage.sentence_text(span), asked)
+
+    def _vote_untold(self, question: str, asked: str, chosen: list[Candidate]) -> bool:
+        """Whether the question asks how a vote went and no chosen sentence reports one."""
+        return bool(_VOTE_ASKED.search(question.split("\n")[0])) and not any(
+            self.holds("vote", sp.passage.sentence_text(span), asked) for sp, span, _ in chosen)
 
     def _before_meeting(self, passage, span: Span) -> bool:
         """Whether every date the sentence places in time lies before its release's
@@ -511,10 +516,9 @@ class Assessor:
                     setting=about_meeting and not is_yes_no(question),
                     where=asked_noun(question) not in INSTANCE_NOUNS and about_meeting)
                     if c not in chosen]
-        if _VOTE_ASKED.search(question.split("\n")[0]) and not any(
-                self.holds("vote", c[0].passage.sentence_text(c[1]), asked) for c in chosen):
+        if self._vote_untold(question, asked, chosen):  # (how it went, after what was agreed)
             chosen += [c for c in self._kind_nearby("vote", asked, chosen[0], same)
-                       if c not in chosen]  # (how the vote went, after what was agreed)
+                       if c not in chosen]
         dates = [f.text for c in chosen
                  for f in new_facts("date", c[0].passage.sentence_text(c[1]), asked)]
         if "date" in kinds and any(_weekday(d) for d in dates):
@@ -667,9 +671,7 @@ class Assessor:
                 asked_noun(question), [sp.passage.sentence_text(span) for sp, span, _ in chosen]):
             missing.append("several")  # "Which ports …?" and only "33 ports" (not
             # "on which days …?", which asks for dates)
-        if _VOTE_ASKED.search(question.split("\n")[0]) and not any(
-                self.holds("vote", sp.passage.sentence_text(span), asked)
-                for sp, span, _ in chosen):
+        if self._vote_untold(question, asked, chosen):
             missing.append("vote")
         holds_kind = not missing
 
