@@ -54,9 +54,13 @@ def test_each_set_is_a_valid_question_set_for_its_corpus(questions, corpus, size
     assert unanswerable / len(found.questions) >= unanswerable_share
 
 
-def test_the_off_topic_dev_set_is_valid_and_dev_only():
-    found = read_question_set(GENERAL / "questions-offtopic-dev.jsonl",
-                              load_corpus(GENERAL / "corpus"))
+@pytest.mark.parametrize(("questions", "corpus"), [
+    ("questions-offtopic-dev.jsonl", "corpus"),
+    ("questions-untold-dev.jsonl", "corpus"),
+    *[(f"dev{n}/questions-untold-dev{n}.jsonl", f"dev{n}/corpus") for n in range(2, 10)],
+])
+def test_the_unanswerable_only_dev_sets_are_valid_and_dev_only(questions, corpus):
+    found = read_question_set(GENERAL / questions, load_corpus(GENERAL / corpus))
     assert not found.errors, found.errors[:3]
     assert found.questions and all(
         not q.answerable and q.split == "dev" for q in found.questions)
