@@ -43,6 +43,7 @@ DEV_SETS = [
 ]
 KIND_BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2)
 CROSS_RATIOS = (0.85, 0.9, 0.95, 1.01)
+J_TIE = 0.005  # balanced accuracies this close are a tie (a handful of dev rows)
 PENALTIES = (0.1, 1.0, 10.0)  # inverse strengths of the L2 penalty tried, by 5-fold CV
 
 
@@ -231,16 +232,15 @@ def _threshold(probabilities, y) -> float:
     Youden's J), and that J. A wrong answer and a wrong refusal weigh the same; a
     criterion aiming at both targets at once sat wherever the dev set with the
     closest unanswerable questions pushed it, and held less well on the set left
-    out (leave-one-set-out on the dev sets)."""
+    out (leave-one-set-out on the dev sets). Where J is flat (within J_TIE of the
+    best), the highest threshold is taken: a wrong answer shows sources for what the
+    releases do not say, which costs a user more than a refusal."""
     import numpy as np
 
-    best_t, best_j = 0.5, -1.0
-    for t in np.linspace(0.05, 0.95, 91):
-        rates = _rates(probabilities, y, t)
-        j = rates["abstention"] - rates["false_refusal"]
-        if j > best_j:
-            best_t, best_j = float(t), j
-    return best_t, best_j
+    scored = [(float(t), (r := _rates(probabilities, y, t))["abstention"] - r["false_refusal"])
+              for t in np.linspace(0.05, 0.95, 91)]
+    best_j = max(j for _, j in scored)
+    return max(t for t, j in scored if j >= best_j - J_TIE), best_j
 
 
 def main(argv: list[str] | None = None) -> int:
