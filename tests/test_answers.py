@@ -21,12 +21,9 @@ KNOWN_MISSES = {
     # figures): unanswerable questions about what the release names without giving
     # it, and answerable ones it refuses or answers from the wrong sentence.
     "q067", "q069", "q083",
-    # Misses of the model refitted on every dev set (README: better on the dev sets
-    # left out one corpus at a time, worse on these public rows it once fitted whole).
-    "q012", "q014", "q075", "q064", "q078",
-    # Since sentences are embedded in their passage's context (one encoder pass a
-    # passage): an unanswerable question answered from a nearby sentence.
-    "q055",
+    # Misses of the model refitted with the untold dev sets (README): dev rows the
+    # six-set model had right (q012, q064, q078) and a test row (q075).
+    "q012", "q064", "q078", "q075",
 }
 
 KNOWN_MISS = pytest.mark.xfail(
@@ -257,6 +254,7 @@ def deal_bot(tmp_path_factory, embedder):
     (folder / "deal.md").write_text(
         "---\ntitle: Port deal signed\n---\n## Schengen Area\n\n"
         "The ministers signed a port security deal worth EUR 5.5 million on 3 May. "
+        # (the sentence says more than the question about it asks, as an answer does)
         "The Council adopted the plan [2] without a vote, so that joint port checks "
         "can start on 1 June.\n"
     )
@@ -277,6 +275,12 @@ def test_numbers_with_decimals_are_recognised(deal_bot):
 def test_a_name_in_a_section_heading_is_known(deal_bot):
     reply = deal_bot.ask("What was signed concerning the Schengen Area ports?")
     assert reply.answered, reply.text
+
+
+@pytest.mark.slow
+def test_a_name_in_a_section_heading_is_never_called_unknown(deal_bot):
+    reply = deal_bot.ask("What was signed concerning the Schengen Area ports?")
+    assert "Schengen" not in reply.text.split("never mentions")[-1].split(".")[0]
 
 
 @pytest.mark.slow

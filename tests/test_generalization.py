@@ -70,3 +70,11 @@ def test_the_shipped_sets_are_split_into_dev_and_test():
     for name in ("questions.jsonl", "questions-second.jsonl"):
         rows = [json.loads(line) for line in (REPO / "corpus" / name).read_text().splitlines()]
         assert {row["split"] for row in rows} == {"dev", "test"}
+
+
+def test_the_shipped_answerability_model_was_fitted_on_the_dev_sets_listed():
+    from assistant.answerability import Model
+    from assistant.calibration import DEV_SETS
+
+    assert Model.load().fitted_on == [f"{path} (dev)" for _, path in DEV_SETS]
+    assert not any("questions-test" in path or "/test3/" in path for _, path in DEV_SETS)
