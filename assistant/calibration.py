@@ -181,7 +181,8 @@ def left_out(groups, model: Model) -> dict:
         raw, bias, threshold, _ = _weights(X[~held], y[~held])
         probabilities = 1 / (1 + np.exp(-(X[held] @ raw + bias)))
         figures[corpus] = {"rows": int(held.sum()), **{
-            k: round(v, 3) for k, v in _rates(probabilities, y[held], threshold).items()}}
+            k: v if v is None else round(v, 3)
+            for k, v in _rates(probabilities, y[held], threshold).items()}}
     return figures
 
 
@@ -224,9 +225,10 @@ def _signed_logistic(X, y, c: float):
 def _rates(probabilities, y, threshold: float) -> dict:
     answered = probabilities >= threshold
     answerable = y == 1
+    # (None where a held-out corpus has rows of one kind only)
     return {
-        "abstention": float((~answered[~answerable]).mean()),
-        "false_refusal": float((~answered[answerable]).mean()),
+        "abstention": float((~answered[~answerable]).mean()) if (~answerable).any() else None,
+        "false_refusal": float((~answered[answerable]).mean()) if answerable.any() else None,
     }
 
 
