@@ -35,16 +35,11 @@ DEV_SETS = [
     # not read it: failures found here are the ones a new user's releases show.
     ("tests/generalization/dev2/corpus", "tests/generalization/dev2/questions-dev2.jsonl"),
     ("tests/generalization/dev3/corpus", "tests/generalization/dev3/questions-dev3.jsonl"),
-    # What users wonder about a meeting and no release says (the weather, a minister's
-    # age, why a figure fell, what came after), 16 per dev corpus; dev4 to dev9's own
-    # question files stay out, so that they measure releases the fit never saw.
-    ("tests/generalization/corpus", "tests/generalization/questions-untold-dev.jsonl"),
-    *((f"tests/generalization/dev{n}/corpus",
-       f"tests/generalization/dev{n}/questions-untold-dev{n}.jsonl") for n in range(2, 10)),
+    # (The untold files beside them, questions no release answers, measure the model;
+    # a fit with them, measured and not shipped, is in the README.)
 ]
 KIND_BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2)
 CROSS_RATIOS = (0.85, 0.9, 0.95, 1.01)
-J_TIE = 0.005  # balanced accuracies this close are a tie (a handful of dev rows)
 PENALTIES = (0.1, 1.0, 10.0)  # inverse strengths of the L2 penalty tried, by 5-fold CV
 
 
@@ -233,19 +228,20 @@ def _rates(probabilities, y, threshold: float) -> dict:
 
 
 def _threshold(probabilities, y) -> tuple[float, float]:
-    """The threshold by balanced accuracy (abstention minus false refusals, Youden's
-    J), and the best J. A wrong answer and a wrong refusal weigh the same; a
+    """The threshold with the best balanced accuracy (abstention minus false refusals,
+    Youden's J), and that J. A wrong answer and a wrong refusal weigh the same; a
     criterion aiming at both targets at once sat wherever the dev set with the
     closest unanswerable questions pushed it, and held less well on the set left
-    out (leave-one-set-out on the dev sets). Of the thresholds whose J is within
-    J_TIE of the best, the highest is taken: a wrong answer shows sources for what
-    the releases do not say, which costs a user more than a refusal."""
+    out (leave-one-set-out on the dev sets)."""
     import numpy as np
 
-    scored = [(float(t), (r := _rates(probabilities, y, t))["abstention"] - r["false_refusal"])
-              for t in np.linspace(0.05, 0.95, 91)]
-    best_j = max(j for _, j in scored)
-    return max(t for t, j in scored if j >= best_j - J_TIE), best_j
+    best_t, best_j = 0.5, -1.0
+    for t in np.linspace(0.05, 0.95, 91):
+        rates = _rates(probabilities, y, t)
+        j = rates["abstention"] - rates["false_refusal"]
+        if j > best_j:
+            best_t, best_j = float(t), j
+    return best_t, best_j
 
 
 def main(argv: list[str] | None = None) -> int:
