@@ -1158,7 +1158,6 @@ def test_a_figure_asked_of_a_country_is_given_only_by_a_passage_naming_it(tmp_pa
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
 
 
-
 def test_who_a_named_person_is_is_answered_by_the_sentence_that_names_them(tmp_path):
     bot = _councils(
         tmp_path,
@@ -1746,7 +1745,6 @@ def test_a_figure_asked_for_a_year_is_not_given_by_another_year_s(tmp_path):
     assert reply.answered and "420" in reply.text, reply.text
 
 
-
 def test_a_title_that_only_names_the_meeting_asked_about_brings_its_best_body_sentence(tmp_path):
     bot = _councils(
         tmp_path,
@@ -1795,12 +1793,12 @@ def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_n
     ("Could you tell me the eel fund's budget?", False),
     ("Can member states close eel fisheries?", True),
     ("At the Oslo meeting, did ministers agree on eels?", True),
+    ("Can you confirm that the eel ban will start in 2032?", True),  # asks, not requests
 ])
 def test_a_request_to_the_assistant_is_no_yes_no_question(question, yes_no):
     from assistant.answerability import is_yes_no
 
     assert is_yes_no(question) is yes_no
-
 
 
 def test_review_cases_of_votes_dates_and_years_are_still_answered(tmp_path):
@@ -1837,9 +1835,3 @@ def test_a_question_word_after_a_preposition_is_still_the_question_s(question, k
     from assistant.facts import asked_kinds, asks_for_several
 
     assert asked_kinds(question) == kinds and not asks_for_several(question)
-
-
-def test_a_request_to_confirm_is_a_yes_no_question():
-    from assistant.answerability import is_yes_no
-
-    assert is_yes_no("Can you confirm that the eel ban will start in 2032?")
