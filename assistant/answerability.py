@@ -66,7 +66,7 @@ PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that na
 HEADER_GLOSS = "meeting meet met held take took place convened gathered"
 SIGNALS = (
     "best_score", "passage_dense", "sentence_coverage", "evidence_coverage",
-    "unknown_share", "unknown_name", "kind_asked", "kind_missing", "new_words",
+    "unknown_share", "unknown_name", "kind_asked", "kind_missing", "nothing_new",
     "yes_no", "margin", "weakest_word", "second_weakest_word", "mean_word",
 )
 
@@ -733,7 +733,15 @@ class Assessor:
             self._unnamed(question, chosen,
                           [f"{sp.passage.section} {sp.passage.text}" for sp, _ in figures])
         asked_stems = query_stems | set(content_stems(question))
-        new = [w for w in content_words(best_text) if stem(w) not in asked_stems]
+        # What answers: the best sentence (with the quotation it attributes, when what
+        # was said is asked), the sentences that give a kind asked (a dateline), and
+        # when the best is a title or heading line, the body sentences chosen with it.
+        headed = best_sp.passage.id.endswith("#head")
+        said = " ".join(dict.fromkeys(
+            [_with_quotation(best_sp, best_span, chosen) if "quote" in kinds else best_text]
+            + [sp.passage.sentence_text(span) for (sp, span, _), gives in zip(chosen, given)
+               if gives or headed and sp.passage.doc_slug == best_sp.passage.doc_slug]))
+        new = [w for w in content_words(said) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
         signals = {
@@ -750,7 +758,11 @@ class Assessor:
             # A named fact (a date, a sum, a person), not what someone said.
             "kind_asked": float(any(k != "quote" for k in kinds)),
             "kind_missing": float(not holds_kind),
-            "new_words": min(len(new), 5) / 5,
+            # What answers says nothing the question does not ("How old is Ann Lee,
+            # the Minister of Health?" and only "Ann Lee, Minister of Health"), unless
+            # the question asks whether it is so. (How many words it adds is no sign:
+            # one name answers "which harbour joined?".)
+            "nothing_new": float(not new and not is_yes_no(question)),
             "yes_no": float(is_yes_no(question)),
             "margin": best - other,
             **self._word_support(query_words, stand_in, chosen),
@@ -1450,6 +1462,15 @@ def _topic_heading(cand: Candidate) -> bool:
     return sp.passage.id.endswith("#head") and len(spans) > 1 and span == spans[-1] \
         and not any(f.is_kind("date") or f.is_kind("place") or f.is_kind("count")
                     for f in find_facts(sp.passage.sentence_text(span)))
+
+
+def _with_quotation(sp, span: Span, chosen: list[Candidate]) -> str:
+    """A sentence's text, and when it is an attribution line, the chosen sentences of
+    the quotation it attributes: what a speaker said is in those, not in the line."""
+    if span != _attribution(sp.passage):
+        return sp.passage.sentence_text(span)
+    return " ".join(c[0].passage.sentence_text(c[1]) for c in chosen
+                    if c[0].passage.id == sp.passage.id)
 
 
 def _attribution(passage) -> Span | None:

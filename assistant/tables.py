@@ -27,7 +27,7 @@ from .facts import numbers, spelled_out_initials
 from .text import content_stems, stem
 
 log = logging.getLogger(__name__)
-TABLES_VERSION = "8"  # bump when what is built here changes: saved tables are rebuilt
+TABLES_VERSION = "9"  # bump when what is built here changes: saved tables are rebuilt
 KEPT = 3  # saved versions kept (a reload may still read the one before)
 
 

@@ -22,7 +22,8 @@ STOPWORDS = frozenset(
     tell say said says mention mentioned mentions according release press text document
     please anything something kind sort get got give given us let know whether right
     ok okay exactly really actually still yes many much named called like else across
-    along among amongst within toward towards upon onto via beyond throughout supposed""".split()
+    along among amongst within toward towards upon onto via beyond throughout supposed
+    concerning regarding respecting""".split()  # (the last three: "about" in other words)
 )
 
 def words(text: str) -> list[str]:

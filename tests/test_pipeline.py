@@ -603,6 +603,41 @@ def test_an_attribution_line_is_quoted_with_the_quotation_it_attributes(tmp_path
     assert "Ingrid Haugland" in quotes and "the science says less" in quotes, quotes
 
 
+def test_concerning_or_regarding_is_no_topic_word(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers signed a joint declaration on the safety of fishing ports."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    for question in ("What was signed concerning fishing ports?",
+                     "What did ministers sign regarding fishing ports?"):
+        reply = bot.ask(question)
+        assert reply.answered and "joint declaration" in _quoted(reply), reply.text
+
+
+def test_a_question_the_closest_line_only_repeats_is_not_answered(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed herring quotas for the Norwegian Sea. Before the meeting, "
+         "ministers became aware of a new herring survey.\n\n"
+         '"We cannot fish tomorrow what we overfish today. The quota must follow the '
+         'science, and the science says less."\n'
+         "Ingrid Haugland, Minister for Fisheries of Norway"),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    # Every word is in the release, but the line naming her says only what the question
+    # does: her past is not told, and her quotation is no answer to it.
+    question = "What did Ingrid Haugland do before she became Norway's Minister for Fisheries?"
+    reply = bot.ask(question)
+    assert not reply.answered and "only repeat the question" in reply.text, reply.text
+    assert _assess(bot, question).signals["nothing_new"] == 1.0
+    # What she said is in the quotation the same line attributes.
+    reply = bot.ask("What did Norway's fisheries minister Ingrid Haugland say?")
+    assert reply.answered and "the science says less" in _quoted(reply), reply.text
+
+
 def test_where_and_when_is_answered_with_the_place_and_date_of_the_meeting(tmp_path):
     bot = _councils(
         tmp_path,
