@@ -705,9 +705,6 @@ class Assessor:
         unknown = self._unknown_names(question, quoted)
         titles = self._opening_lines(chosen)
         other_years = _other_years(question, quoted, titles)
-        # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
-        figure_years = other_years or _other_years(
-            question, quoted, titles, figure=bool({"amount", "count", "measure"} & set(kinds)))
         # The passages whose sentences give the fact asked for must be about what it is
         # asked of ("the Alliance" there may stand for the name the question gives).
         giving = " ".join(dict.fromkeys(
@@ -715,6 +712,15 @@ class Assessor:
             if set(gives) - {"quote", "name"}))
         figures = [(sp, span) for (sp, span, _), gives in zip(chosen, given)
                    if set(gives) & FIGURE_KINDS]
+        # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
+        # The year is a figure's: said in a sentence with a number, when one has any
+        # (not "2031" of a sentence without, beside "a budget of €5 million for 2030").
+        numbered = " ".join(text for text in (sp.passage.sentence_text(span)
+                                              for sp, span, _ in chosen)
+                            if any(f.label in KIND_LABELS["count"] for f in find_facts(text)))
+        figure_years = other_years or _other_years(
+            question, numbered or quoted, titles,
+            figure=bool({"amount", "count", "measure"} & set(kinds)))
         # ... and, finest, the sentences that give the figure or date asked for (but
         # not one that points back, "it will cost …", whose subject is before it).
         giving_sentences = " ".join(

@@ -765,6 +765,21 @@ def test_which_things_are_answered_by_the_list_a_sentence_announces(tmp_path):
     assert reply.answered and "Estonia" in reply.text and "Poland" in reply.text, reply.text
 
 
+def test_the_year_asked_of_a_figure_is_the_figure_s_not_a_neighbour_s(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2030",
+         "Ministers discussed the future of the fisheries agency ahead of a Commission "
+         "proposal expected in 2031. The agency has a budget of EUR 25 million for 2030."),
+        ("summer", "Riga", "5 June 2030", "Ministers discussed eel stocks."),
+    )
+    # 2031 is in the sentence beside the figure, not in the one that gives it.
+    reply = bot.ask("What will the fisheries agency's budget be in 2031?")
+    assert not reply.answered and "2030, not 2031" in reply.text, reply.text
+    reply = bot.ask("What is the fisheries agency's budget for 2030?")
+    assert reply.answered and "EUR 25 million" in _quoted(reply), reply.text
+
+
 def test_figures_for_another_year_do_not_answer(tmp_path):
     bot = _councils(
         tmp_path,
