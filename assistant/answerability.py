@@ -746,7 +746,7 @@ class Assessor:
         said = " ".join(dict.fromkeys(
             [_with_quotation(best_sp, best_span, chosen) if "quote" in kinds else best_text]
             + [sp.passage.sentence_text(span) for (sp, span, _), gives in zip(chosen, given)
-               if gives or headed and sp.passage.doc_slug == best_sp.passage.doc_slug]))
+               if gives or (headed and sp.passage.doc_slug == best_sp.passage.doc_slug)]))
         new = [w for w in content_words(said) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
