@@ -32,7 +32,7 @@ from .library import record_indexed
 from .retrieval import (
     Retrieval,
     Retriever,
-    compared_releases,
+    meetings_compared,
     named_releases,
     without_naming,
 )
@@ -307,6 +307,10 @@ class Assistant:
             mark = time.perf_counter()
             verdict = loaded.assessor.assess(part, retrieval)
             timings["assess"] = timings.get("assess", 0.0) + _ms(mark)
+            if len(retrieval.meetings) > 1:
+                retrieval, verdict = _each_compared(retrieval, verdict, [
+                    self._alone(part, earlier, meeting, timings, loaded, bool(found))
+                    for meeting in retrieval.meetings])
             found.append((part, retrieval, verdict))
             # The next part reads this one as an earlier turn: "and what is his role?"
             said = " ".join(sp.passage.sentence_text(span) for sp, span, _ in verdict.sentences)
@@ -317,10 +321,22 @@ class Assistant:
             return found[0][1:]
         return _joined(question, found)
 
+    def _alone(self, question: str, history: list[dict], meeting: list[str],
+               timings: dict[str, float], loaded: _Loaded, follows: bool
+               ) -> tuple[str, Retrieval, Verdict]:
+        """A question that compares meetings, searched and assessed in the releases of
+        one of them; with the title of the release it found best."""
+        retrieval = self.retrieve(question, history, None, timings, loaded, follows, meeting)
+        mark = time.perf_counter()
+        verdict = loaded.assessor.assess(question, retrieval)
+        timings["assess"] = timings.get("assess", 0.0) + _ms(mark)
+        slug = retrieval.passages[0].passage.doc_slug if retrieval.passages else meeting[0]
+        return loaded.corpus.document(slug).title, retrieval, verdict
+
     def retrieve(
         self, question: str, history: list[dict], releases: list[str] | None = None,
         timings: dict[str, float] | None = None, loaded: _Loaded | None = None,
-        follows: bool = False,
+        follows: bool = False, within: list[str] | None = None,
     ) -> Retrieval:
         """The passages for a checked question: follow-ups condensed, then searched in
         the chosen releases, or in those the question names by date or place."""
@@ -344,9 +360,9 @@ class Assistant:
         # Only the question itself compares (with its lead-in: "Both the June and the
         # May meetings touched on ports. What was said at each?"): a follow-up that
         # names another meeting than the last turn's moves on to it.
-        compared = None if releases else compared_releases(
+        meetings, compared = (None if releases else meetings_compared(
             spell_out(question, tables.initials, tables.vocabulary), headers,
-            tables.descriptions)
+            tables.descriptions)) or (None, None)
         named = None if releases or compared else next(
             filter(None, (named_releases(t, headers, tables.descriptions)
                           for t in texts)), None)
@@ -356,11 +372,45 @@ class Assistant:
             if focus:  # a follow-up: the meeting it borrows picked the release too
                 query = without_naming(query, bool(compared))
             focus = without_naming(focus or query, bool(compared))
-        retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
-                                              compared)
+        if within:  # one of the meetings compared, searched alone
+            retrieval = loaded.retriever.retrieve(query, focus, within)
+        else:
+            retrieval = loaded.retriever.retrieve(query, focus, releases or named or compared,
+                                                  compared)
+            retrieval.meetings = meetings or []
         retrieval.started = asked
         timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(mark)
         return retrieval
+
+
+def _each_compared(retrieval: Retrieval, verdict: Verdict,
+                   alone: list[tuple[str, Retrieval, Verdict]]) -> tuple[Retrieval, Verdict]:
+    """A question that compares meetings, answered from each meeting as that meeting
+    alone answers it (each brings the sentences it needs: a date, a name, what
+    completes them), else as the question read across all of them does; a meeting
+    neither way answers is named in the notice. Unanswered when neither way answers."""
+    if not verdict.answerable and not any(v.answerable for _, _, v in alone):
+        return retrieval, verdict
+    sentences, left_out, shown = [], [], []
+    for meeting, (title, own, each) in zip(retrieval.meetings, alone):
+        if each.answerable:
+            sentences += each.sentences
+            shown += own.passages
+            continue
+        joint = [c for c in verdict.sentences if c[0].passage.doc_slug in meeting] \
+            if verdict.answerable else []
+        sentences += joint
+        if not joint:
+            left_out.append((title, each.reason))
+    # (what the question read across them found in releases it does not name)
+    sentences += [c for c in verdict.sentences if verdict.answerable
+                  and c[0].passage.doc_slug not in retrieval.compared]
+    sentences = list({(sp.passage.id, span): (sp, span, score)
+                      for sp, span, score in sentences}.values())
+    passages = list({sp.passage.id: sp for sp in [*shown, *retrieval.passages]}.values())
+    best = max([verdict, *(v for _, _, v in alone)], key=lambda v: v.probability)
+    return replace(retrieval, passages=passages), Verdict(
+        True, "", sentences, best.probability, best.signals, verdict.left_out + left_out)
 
 
 def _joined(question: str, found: list[tuple[str, Retrieval, Verdict]]

@@ -36,6 +36,8 @@ class Retrieval:
     # The releases a question compares ("between the March and June meetings"): the
     # answer draws on each of them.
     compared: list[str] = field(default_factory=list)
+    # The meetings it compares, each as the releases it may be (one list per meeting).
+    meetings: list[list[str]] = field(default_factory=list)
 
 
 class Retriever:
@@ -413,17 +415,25 @@ def without_naming(question: str, described: bool = False) -> str:
 
 def compared_releases(question: str, headers: dict[str, set[str]],
                       descriptions: dict[str, set[str]] | None = None) -> list[str] | None:
-    """The releases a question compares by naming each meeting: two meetings it
-    mentions that resolve to releases of their own ("the January informal meeting and
-    the Riga health Council"); else two or more months or places ("between the April
-    and October councils", "in Valletta and in Riga"), each naming releases of its own
-    among those that hold the question's years. None when the question compares
-    nothing, or names every release."""
+    """The releases a question compares by naming each meeting, or None."""
+    found = meetings_compared(question, headers, descriptions)
+    return found[1] if found else None
+
+
+def meetings_compared(question: str, headers: dict[str, set[str]],
+             descriptions: dict[str, set[str]] | None = None
+             ) -> tuple[list[list[str]], list[str]] | None:
+    """(the meetings a question compares, each as the releases it may be; all their
+    releases), or None. Two meetings it mentions that resolve to releases of their own
+    ("the January informal meeting and the Riga health Council"); else two or more
+    months or places ("between the April and October councils", "in Valletta and in
+    Riga"), each naming releases of its own among those that hold the question's
+    years. None when the question compares nothing, or names every release."""
     if descriptions:
         meetings = _meetings_mentioned(question, descriptions)
         named = list(dict.fromkeys(slug for meeting in meetings for slug in sorted(meeting)))
         if len(meetings) >= 2 and len(named) < len(headers):
-            return named
+            return [sorted(meeting) for meeting in meetings], named
     facts = find_facts(question)
     years = {w for f in facts if f.label in _DATE_LABELS for w in words(f.text)
              if w.isdigit() and len(w) == 4}
@@ -443,7 +453,7 @@ def compared_releases(question: str, headers: dict[str, set[str]],
     found = {each for each in found if each and each != in_years}
     named = [slug for slug in headers if any(slug in each for each in found)]
     if len(found) >= 2 and 1 < len(named) < len(headers):
-        return named
+        return sorted([slug for slug in named if slug in each] for each in found), named
     return None
 
 

@@ -14,7 +14,7 @@ from assistant.corpus import (
     release_headers,
     split_sentences,
 )
-from assistant.retrieval import compared_releases, named_releases
+from assistant.retrieval import compared_releases, meetings_compared, named_releases
 
 
 def test_release_text_is_kept_verbatim():
@@ -310,6 +310,9 @@ def test_a_question_comparing_meetings_names_each_of_them(tmp_path):
     assert compared_releases("What was said in Valletta and in Riga?", headers) is None
     assert compared_releases("Were quotas discussed in Valletta and in Riga in 2031?",
                              headers) == ["autumn", "spring", "winter"]
+    # Each meeting is answered alone: the two in Riga are one place's meetings.
+    assert meetings_compared("Were quotas discussed in Valletta and in Riga in 2031?",
+                             headers)[0] == [["autumn", "winter"], ["spring"]]
     # A month and a place compare two meetings when the question says so ...
     assert compared_releases("What did the December meeting and the one in Valletta each "
                              "say about quotas in 2031?", headers) == ["spring", "winter"]
@@ -339,6 +342,9 @@ def test_a_question_comparing_meetings_it_describes_names_each_of_them(tmp_path)
     assert compared_releases("What did the April finance ministers and the June health "
                              "Council each say about fraud?", headers,
                              descriptions) == ["money", "health"]
+    assert meetings_compared("What did the April finance ministers and the June health "
+                             "Council each say about fraud?", headers,
+                             descriptions)[0] == [["money"], ["health"]]
     # A name with "and" in it describes one meeting; two Councils joined by "and", two.
     assert compared_releases("What did the April Economic and Financial Affairs Council and "
                              "the Transport Council say about fuel?", headers,

@@ -533,6 +533,10 @@ def test_a_compared_meeting_that_never_mentions_the_topic_is_not_quoted(tmp_path
     reply = bot.ask("What did ministers decide on the cod catch limit for the eastern Baltic "
                     "at the March and October 2031 meetings?")
     assert reply.answered and {c.doc_slug for c in reply.citations} == {"march"}, reply.text
+    # The answer says which meeting it leaves unanswered, so one meeting's answer is not
+    # read as both meetings'.
+    assert "Fisheries Council, Tallinn, 9 October 2031" in reply.notice, reply.notice
+    assert "Oslo" not in reply.notice, reply.notice
 
 
 def test_which_member_states_is_not_answered_by_where_the_meeting_was(tmp_path):
