@@ -421,8 +421,8 @@ def compared_releases(question: str, headers: dict[str, set[str]],
 
 
 def meetings_compared(question: str, headers: dict[str, set[str]],
-             descriptions: dict[str, set[str]] | None = None
-             ) -> tuple[list[list[str]], list[str]] | None:
+                      descriptions: dict[str, set[str]] | None = None
+                      ) -> tuple[list[list[str]], list[str]] | None:
     """(the meetings a question compares, each as the releases it may be; all their
     releases), or None. Two meetings it mentions that resolve to releases of their own
     ("the January informal meeting and the Riga health Council"); else two or more
