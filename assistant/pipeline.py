@@ -405,9 +405,8 @@ def _each_compared(retrieval: Retrieval, verdict: Verdict,
     # (what the question read across them found in releases it does not name)
     sentences += [c for c in verdict.sentences if verdict.answerable
                   and c[0].passage.doc_slug not in retrieval.compared]
-    sentences = list({(sp.passage.id, span): (sp, span, score)
-                      for sp, span, score in sentences}.values())
-    passages = list({sp.passage.id: sp for sp in [*shown, *retrieval.passages]}.values())
+    sentences = _once(sentences)
+    passages = _once_each([*shown, *retrieval.passages])
     best = max([verdict, *(v for _, _, v in alone)], key=lambda v: v.probability)
     return replace(retrieval, passages=passages), Verdict(
         True, "", sentences, best.probability, best.signals, verdict.left_out + left_out)
@@ -421,18 +420,28 @@ def _joined(question: str, found: list[tuple[str, Retrieval, Verdict]]
     # An answerer reads the passages of the parts it answers: a part refused (and named
     # in the notice) is not answered from them after all.
     shown = [r for _, r, v in found if v.answerable] or [r for _, r, _ in found]
-    passages = list({sp.passage.id: sp for r in shown for sp in r.passages}.values())
+    passages = _once_each([sp for r in shown for sp in r.passages])
     retrieval = replace(first, query=question, passages=passages,
                         near_terms={w: t for _, r, _ in found for w, t in r.near_terms.items()},
                         compared=list(dict.fromkeys(s for _, r, _ in found for s in r.compared)))
     answered = [v for _, _, v in found if v.answerable]
-    sentences = list({(sp.passage.id, span): (sp, span, score)
-                      for v in answered for sp, span, score in v.sentences}.values())
+    sentences = _once([c for v in answered for c in v.sentences])
     if not answered:
         return retrieval, max((v for _, _, v in found), key=lambda v: v.probability)
     left_out = [(part, v.reason) for part, _, v in found if not v.answerable]
     return retrieval, Verdict(True, "", sentences, max(v.probability for v in answered),
                               answered[0].signals, left_out)
+
+
+def _once(sentences: list) -> list:
+    """Candidate sentences, each once, where it first stands."""
+    return list({(sp.passage.id, span): (sp, span, score)
+                 for sp, span, score in sentences}.values())
+
+
+def _once_each(passages: list) -> list:
+    """Scored passages, each once, where it first stands."""
+    return list({sp.passage.id: sp for sp in passages}.values())
 
 
 def _ms(since: float) -> float:
