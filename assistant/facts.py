@@ -411,6 +411,25 @@ def spelled_out_initials(text: str) -> dict[str, str]:
     return found
 
 
+# Lower-case words and the abbreviation a release gives them in brackets.
+_ABBREVIATED = re.compile(r"\b((?:[a-z][a-z-]*\s+){1,8})\(([A-Z]{2,6})s?\)")
+
+
+def common_initials(text: str) -> set[str]:
+    """Abbreviations text gives to lower-case words ("artificial intelligence (AI)",
+    "weapons of mass destruction (WMD)"), in lower case: they name common things,
+    not places, people or bodies, whatever the entity model takes them for."""
+    found = set()
+    for match in _ABBREVIATED.finditer(text):
+        written = match.group(1).split()
+        short = match.group(2).lower()
+        # (a small word may have its letter or not: "state of play (SOP)", "WMD")
+        for before in (written, [w for w in written if w not in STOPWORDS]):
+            if "".join(w[0] for w in before[-len(short):]) == short:
+                found.add(short)
+    return found
+
+
 def spell_out(text: str, initials: dict[str, str], vocabulary: set[str]) -> str:
     """Abbreviations the corpus never writes, spelled out as it writes them: a user asks
     about "the JHA Council" of a release that only says "Justice and Home Affairs", or

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import SPLITTER_VERSION, Corpus, release_descriptions, release_headers, vocabulary
-from .facts import numbers, spelled_out_initials
+from .facts import common_initials, numbers, spelled_out_initials
 from .text import content_stems, stem
 
 log = logging.getLogger(__name__)
-TABLES_VERSION = "9"  # bump when what is built here changes: saved tables are rebuilt
+TABLES_VERSION = "10"  # bump when what is built here changes: saved tables are rebuilt
 KEPT = 3  # saved versions kept (a reload may still read the one before)
 
 
@@ -99,7 +99,9 @@ class CorpusTables:
             stems={stem(w) for w in words},
             idf=_sentence_idf(corpus),
             numbers={n for d in corpus.documents for n in numbers(d.text)},
-            lower_case={w for d in corpus.documents for w in re.findall(r"\b[a-z]+\b", d.text)},
+            # (with the abbreviations of lower-case words: "artificial intelligence (AI)")
+            lower_case={w for d in corpus.documents
+                        for w in {*re.findall(r"\b[a-z]+\b", d.text), *common_initials(d.text)}},
             headers=headers,
             descriptions=release_descriptions(corpus, headers),
             lexical=LexicalIndex.build(corpus),

@@ -342,3 +342,10 @@ def test_a_number_with_its_unit_of_measure_is_a_quantity(text, quantity):
 ])
 def test_what_will_a_noun_be_asks_for_the_kind_of_that_noun(question, kinds):
     assert asked_kinds(question) == kinds
+
+
+def test_abbreviations_of_lower_case_words_are_found_and_names_are_not():
+    text = ("Ministers discussed weapons of mass destruction (WMD), unmanned aerial "
+            "vehicles (UAVs) and the European Maritime Safety Agency (EMSA). The state "
+            "of play (SOP) was noted, as was the budget (XYZ).")
+    assert facts.common_initials(text) == {"wmd", "uav", "sop"}

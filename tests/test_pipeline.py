@@ -1049,6 +1049,26 @@ def test_a_sum_of_another_body_of_the_same_sort_does_not_answer(tmp_path):
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
 
 
+def test_an_abbreviation_of_common_words_is_no_place_or_body(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed unmanned aerial vehicles (UAV) and artificial intelligence "
+         "(AI).\n\nThe use of UAV by criminal networks rose in 2030. Ministers warned that "
+         "AI can be used by criminal networks to forge documents.\n\n"
+         "Europol and Norway reported the first cases."),
+    )
+    asked = "Which organisations use drones to smuggle?"
+    # (the entity model takes "UAV" for an organisation and "AI" for a country)
+    assert not bot.assessor.holds("name", "The use of UAV by criminal networks rose.", asked)
+    assert not bot.assessor.holds("place", "Ministers warned that AI can be used by "
+                                  "criminal networks.", "Which countries forge documents?")
+    # A name the release writes as one stays one.
+    assert bot.assessor.holds("name", "Europol reported the first cases.", asked)
+    assert bot.assessor.holds("place", "Criminal networks forge documents in Norway.",
+                              "Which countries forge documents?")
+
+
 def test_who_talked_about_something_is_answered_by_who_presented_it(tmp_path):
     bot = _councils(
         tmp_path,
