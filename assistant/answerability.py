@@ -1505,13 +1505,17 @@ def _about_meeting(question: str) -> bool:
     ("Where did ministers agree …?", "Where was it held?"), not about something else
     the release reports ("Where is the agency based?") or what is still to come ("the
     next meeting"): the subject between the first auxiliary and the next verb names
-    it. True when no such subject is found."""
+    it. A question whose subject is what it asks for ("Which town hosted …?") is about
+    the meeting when what follows its verb names it ("… hosted the meeting?", not "…
+    hosted the most refugees?"). True when neither is found."""
     if _FUTURE.search(question):  # "the next meeting", "where will it be held"
         return False
     tokens = [t for t in tagged(question) if not t.is_punct]
     start = next((n for n, t in enumerate(tokens) if t.pos_ == "AUX"), None)
     if start is None:
-        return True
+        verb = next((n for n, t in enumerate(tokens) if t.pos_ == "VERB"), None)
+        after = [t.lower_ for t in tokens[verb + 1:]] if verb is not None else []
+        return not after or any(w in _MEETING_SUBJECTS for w in after)
     subject = []
     for token in tokens[start + 1:]:
         if token.pos_ in ("VERB", "AUX"):

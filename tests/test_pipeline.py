@@ -1049,6 +1049,19 @@ def test_a_sum_of_another_body_of_the_same_sort_does_not_answer(tmp_path):
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
 
 
+def test_the_meeting_s_place_answers_which_town_hosted_it_not_what_else_a_town_hosted(
+        tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed the herring festivals held in coastal towns in 2030."),
+    )
+    reply = bot.ask("Which town held the most herring festivals in 2030?")
+    assert not reply.answered, reply.text
+    reply = bot.ask("Which town held the fisheries meeting?")
+    assert reply.answered and "Oslo" in reply.text, reply.text
+
+
 def test_an_abbreviation_of_common_words_is_no_place_or_body(tmp_path):
     bot = _councils(
         tmp_path,
