@@ -1539,6 +1539,11 @@ _BASELINE_YEAR = re.compile(
     r"\s+from)\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
 
 
+_COMPARED_YEAR = re.compile(
+    r"\b(?:compared (?:with|to)|than|(?:up|down|rise|fall|increase|decrease|drop)\s+from)"
+    r"\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
+
+
 def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     """(years asked, years stated) when the question asks about a year that the quoted
     sentences and their releases' titles never name while they name another: figures
@@ -1555,7 +1560,10 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
         period |= {m.group(1) for m in _IN_YEAR.finditer(question) if not re.search(
             r"\b(?:meeting|council|session|summit|conference)$", question[:m.start()].rstrip(),
             re.I)}
-    missing = [y for y in asked if y not in quoted and (y in period or y not in titles)
+    # A year a figure is only compared with ("7% fewer than in 2026") gives no figure
+    # of that year ("compared with 900 in 2026" does).
+    given = _COMPARED_YEAR.sub(_with_figure, quoted)
+    missing = [y for y in asked if y not in given and (y in period or y not in titles)
                and not (y in titles and re.search(r"\bthis year\b", quoted, re.I))]
     # A year a figure is compared with ("down 7% compared with 2026") is no period.
     stated = sorted(set(_YEAR.findall(_BASELINE_YEAR.sub(_unless_opening, quoted)))
@@ -1567,6 +1575,12 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     if opening and not any(int(y) > min(opening) for y in stated):  # (no later year)
         missing = [y for y in missing if int(y) < min(opening)]
     return (missing, stated) if missing and stated else None
+
+
+def _with_figure(match: re.Match) -> str:
+    """A comparison with a year kept when it gives a figure of its own ("compared with
+    900 in 2026"), left out when not ("7% fewer than in 2026")."""
+    return match.group(0) if re.search(r"\d", _YEAR.sub("", match.group(0))) else ""
 
 
 def _unless_opening(match: re.Match) -> str:

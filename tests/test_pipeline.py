@@ -1049,6 +1049,24 @@ def test_a_sum_of_another_body_of_the_same_sort_does_not_answer(tmp_path):
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
 
 
+def test_a_year_a_figure_is_only_compared_with_is_not_given_a_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "In 2030, 1 900 fishers were injured at sea, 3% fewer than in 2029.\n\n"
+         "Harbour inspectors found 640 unlicensed vessels in 2030, compared with 700 "
+         "in 2029."),
+    )
+    reply = bot.ask("How many fishers were injured at sea in 2029?")
+    assert not reply.answered, reply.text
+    assert "2030" in reply.text and "2029" in reply.text, reply.text  # says why
+    reply = bot.ask("How many fishers were injured at sea in 2030?")
+    assert reply.answered and "1 900" in reply.text, reply.text
+    # A comparison that gives the figure of its year answers for that year.
+    reply = bot.ask("How many unlicensed vessels did harbour inspectors find in 2029?")
+    assert reply.answered and "700" in reply.text, reply.text
+
+
 def test_the_meeting_s_place_answers_which_town_hosted_it_not_what_else_a_town_hosted(
         tmp_path):
     bot = _councils(
