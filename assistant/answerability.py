@@ -1533,15 +1533,12 @@ _PERIOD_YEAR = re.compile(
     r"\b(?:for|during|of)\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
 _IN_YEAR = re.compile(
     r"\bin\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
-# A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030").
-_BASELINE_YEAR = re.compile(
-    r"\b(?:compared (?:with|to)|than|since|(?:up|down|rise|fall|increase|decrease|drop)"
-    r"\s+from)\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
-
-
-_COMPARED_YEAR = re.compile(
-    r"\b(?:compared (?:with|to)|than|(?:up|down|rise|fall|increase|decrease|drop)\s+from)"
-    r"\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.I)
+# A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030"),
+# and, as a baseline, one it is counted since ("since 2030").
+_COMPARING = r"compared (?:with|to)|than|(?:up|down|rise|fall|increase|decrease|drop)\s+from"
+_COMPARED_YEAR = re.compile(rf"\b(?:{_COMPARING})\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b", re.I)
+_BASELINE_YEAR = re.compile(rf"\b(?:{_COMPARING}|since)\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b",
+                            re.I)
 
 
 def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
