@@ -718,6 +718,9 @@ class Assessor:
         numbered = " ".join(text for text in (sp.passage.sentence_text(span)
                                               for sp, span, _ in chosen)
                             if any(f.label in KIND_LABELS["count"] for f in find_facts(text)))
+        other_ordinals = _other_ordinals(question, quoted, " ".join(
+            f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
+            for sp, _, _ in chosen))
         figure_years = other_years or _other_years(
             question, numbered or quoted, titles,
             figure=bool({"amount", "count", "measure"} & set(kinds)))
@@ -750,6 +753,7 @@ class Assessor:
         new = [w for w in content_words(said) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
+        restated = _restates_why(question, quoted, share(query_stems & sentence_stems))
         signals = {
             "best_score": best,
             "passage_dense": max(sp.dense for sp, _, _ in chosen),
@@ -757,7 +761,8 @@ class Assessor:
             "evidence_coverage": share(query_stems & evidence_stems),
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
-            "unknown_name": float(bool(unknown or figure_years or other_names or unnamed)),
+            "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
+                                       or other_ordinals)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
             "other_year": float(bool(other_years)),
@@ -768,7 +773,9 @@ class Assessor:
             # the Minister of Health?" and only "Ann Lee, Minister of Health"), unless
             # the question asks whether it is so. (How many words it adds is no sign:
             # one name answers "which harbour joined?".)
-            "nothing_new": float(not new and not is_yes_no(question)),
+            # A "why" question is met by a reason: sentences that state all it asks
+            # with no word of cause or purpose only restate it.
+            "nothing_new": float((not new or restated) and not is_yes_no(question)),
             "yes_no": float(is_yes_no(question)),
             "margin": best - other,
             **self._word_support(query_words, stand_in, chosen),
@@ -787,11 +794,17 @@ class Assessor:
             asked_years, stated = figure_years
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
                            f"not {', '.join(asked_years)}")
+        if other_ordinals:
+            asked_ordinals, stated = other_ordinals
+            reasons.append(f"Its closest passages speak of the {', '.join(stated)}, "
+                           f"not the {', '.join(asked_ordinals)}")
         if not holds_kind:
             reasons.append(f"None of its passages gives {KIND_NOUNS[missing[0]]}")
         if unseen:
             reasons.append(f"It never mentions {', '.join(f'“{w}”' for w in unseen[:3])}")
-        if len(new) < 2 and not is_yes_no(question):
+        if restated:
+            reasons.append("Its closest passages state it but give no reason")
+        elif len(new) < 2 and not is_yes_no(question):
             reasons.append("Its closest passages only repeat the question")
         return signals, reasons
 
@@ -1534,8 +1547,10 @@ _PERIOD_YEAR = re.compile(
 _IN_YEAR = re.compile(
     r"\bin\s+((?:19|20)\d\d)\b(?!\s+(?:[A-Z]|meeting|council|session|summit))")
 # A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030"),
-# and, as a baseline, one it is counted since ("since 2030").
-_COMPARING = r"compared (?:with|to)|than|(?:up|down|rise|fall|increase|decrease|drop)\s+from"
+# and, as a baseline, one it is counted since ("since 2030"). "More than 12 million …
+# in 2030" bounds a figure of 2030: "than" before a number compares no year.
+_COMPARING = (r"compared (?:with|to)|than(?!\s+(?:EUR|USD|€|\$)?\s?(?!(?:19|20)\d\d\b)\d)"
+              r"|(?:up|down|rise|fall|increase|decrease|drop)\s+from")
 _COMPARED_YEAR = re.compile(rf"\b(?:{_COMPARING})\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b", re.I)
 _BASELINE_YEAR = re.compile(rf"\b(?:{_COMPARING}|since)\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b",
                             re.I)
@@ -1572,6 +1587,66 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     if opening and not any(int(y) > min(opening) for y in stated):  # (no later year)
         missing = [y for y in missing if int(y) < min(opening)]
     return (missing, stated) if missing and stated else None
+
+
+_WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)
+# Words that give a cause or a purpose ("because", "due to", "pending", "with a view
+# to"); a "to" before a verb may too ("set up to protect …").
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|results? (?:of|from)|resulted (?:in|from)"
+    r"|caused by|driven by|thanks to|in order|so that|so as|with a view to|in view of"
+    r"|in response to|reasons?|given (?:that|the)|pending|aim(?:s|ed|ing)? (?:to|at)"
+    r"|purpose|amid|following)\b", re.I)
+
+
+def _restates_why(question: str, quoted: str, coverage: float) -> bool:
+    """Whether a "why" question is met only by a restatement: the quoted sentences hold
+    every word it asks (coverage 1) and no word of cause or purpose."""
+    if coverage < 1 or not _WHY.search(question) or _CAUSE.search(quoted):
+        return False
+    tokens = tagged(quoted)
+    return not any(t.lower_ == "to" and t.i + 1 < len(tokens) and tokens[t.i + 1].tag_ == "VB"
+                   for t in tokens)
+
+
+_ORDINAL_WORDS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+    " thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+    " twentieth".split(), start=1)}
+_ORDINAL = re.compile(
+    rf"\b(?:(\d{{1,3}})(?:st|nd|rd|th)|({'|'.join(_ORDINAL_WORDS)}))\s+([A-Za-z][\w-]*)", re.I)
+
+
+def _ordinals(text: str) -> dict[tuple[int, str], str]:
+    """(number, stem of the word after it) -> as written, of each ordinal before a
+    word that is no joining word or month ("the 12th cycle", "the first quarter"; not
+    "the 24th of January")."""
+    found = {}
+    for match in _ORDINAL.finditer(text):
+        digits, word, noun = match.groups()
+        if noun.lower() in STOPWORDS or noun.lower() in MONTHS:
+            continue
+        number = int(digits) if digits else _ORDINAL_WORDS[word.lower()]
+        found[(number, stem(noun.lower()))] = match.group(0)
+    return found
+
+
+def _other_ordinals(question: str, quoted: str, passages: str):
+    """(ordinals asked, ordinals stated) when the question asks about one of a series
+    ("the 12th cycle", "the first quarter") that the passages never name while the
+    quoted sentences name another of it ("the 13th cycle"). None for a yes/no
+    question, where another one stated corrects its premise."""
+    if is_yes_no(question):
+        return None
+    named = _ordinals(passages)
+    stated = _ordinals(quoted)
+    asked = {key: written for key, written in _ordinals(question).items()
+             if key not in named and any(noun == key[1] for _, noun in stated)}
+    if not asked:
+        return None
+    nouns = {noun for _, noun in asked}
+    return (sorted(asked.values()),
+            sorted(written for (_, noun), written in stated.items() if noun in nouns))
 
 
 def _with_figure(match: re.Match) -> str:

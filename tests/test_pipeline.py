@@ -1940,3 +1940,49 @@ def test_a_question_word_after_a_preposition_is_still_the_question_s(question, k
     from assistant.facts import asked_kinds, asks_for_several
 
     assert asked_kinds(question) == kinds and not asks_for_several(question)
+
+
+def test_more_than_a_figure_in_a_year_gives_that_year_s_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Harbour inspectors checked more than 12 000 fishing vessels in 2030."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed seal colonies counted in 2029."),
+    )
+    reply = bot.ask("How many fishing vessels did harbour inspectors check in 2029?")
+    assert not reply.answered, reply.text
+    assert "2030" in reply.text and "2029" in reply.text, reply.text  # says why
+    reply = bot.ask("How many fishing vessels did harbour inspectors check in 2030?")
+    assert reply.answered and "12 000" in reply.text, reply.text
+
+
+def test_one_of_a_series_is_not_answered_by_another_of_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The 13th cycle of the herring survey counted 4 000 schools of fish."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed 12 seal colonies."),
+    )
+    reply = bot.ask("How many schools of fish did the 12th cycle of the herring survey count?")
+    assert not reply.answered, reply.text
+    assert "13th cycle" in reply.text and "12th cycle" in reply.text, reply.text
+    reply = bot.ask("How many schools of fish did the thirteenth cycle of the herring "
+                    "survey count?")
+    assert reply.answered and "4 000" in reply.text, reply.text
+
+
+def test_why_is_not_answered_by_a_sentence_that_only_states_what_happened(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers noted that eel catches decreased by 12% in 2030.\n\n"
+         "Herring catches rose by 5% in 2030 because of warmer waters.\n\n"
+         "Ministers raised the cod licence fee to fund river restoration."),
+    )
+    reply = bot.ask("Why did eel catches decrease by 12% in 2030?")
+    assert not reply.answered, reply.text
+    assert "no reason" in reply.text, reply.text
+    reply = bot.ask("Why did herring catches rise by 5% in 2030?")
+    assert reply.answered and "warmer waters" in reply.text, reply.text
+    reply = bot.ask("Why did ministers raise the cod licence fee?")
+    assert reply.answered and "river restoration" in reply.text, reply.text
