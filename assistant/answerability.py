@@ -1229,6 +1229,8 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
         if following and following[0].lower_ in ("for", "of"):
             last = None
             for later in tokens[token.i + 2:]:
+                if _CURRENCY.fullmatch(later.text):  # ("a budget of EUR 40 million")
+                    break
                 if later.pos_ in ("NOUN", "PROPN"):
                     last = later
                 elif not (later.pos_ in ("DET", "ADJ", "NUM") or later.text == "-") \
@@ -1564,6 +1566,7 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     a yes/no question, where a year stated otherwise is a premise to correct."""
     if is_yes_no(question):
         return None
+    question = _without_premise(question)
     asked = sorted({y for y in _YEAR.findall(question)})
     # A year the fact is asked for ("the budget for 2026"), not the meeting's ("the
     # June 2026 Council"), must be in the quoted sentences, not only in a title.
@@ -1647,6 +1650,21 @@ def _other_ordinals(question: str, quoted: str, passages: str):
     nouns = {noun for _, noun in asked}
     return (sorted(asked.values()),
             sorted(written for (_, noun), written in stated.items() if noun in nouns))
+
+
+# An opening clause that states a premise ("Since the fund opened in 2030, how many …?",
+# "Given that the levy rose in 2030, what …?"), before the question's own words.
+_PREMISE = re.compile(r"^\s*(?:since|as|given|because|although|while|now that)\b(?!\s+of\b)"
+                      r"([^,?]{3,160}),\s*(?=[a-z]+\b)", re.I)
+
+
+def _without_premise(question: str) -> str:
+    """The question without an opening clause that states a premise (one with a verb:
+    "since 2030," gives the period asked about, not a premise)."""
+    match = _PREMISE.match(question)
+    if match and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tagged(match.group(1))):
+        return question[match.end():]
+    return question
 
 
 def _with_figure(match: re.Match) -> str:

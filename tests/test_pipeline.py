@@ -1986,3 +1986,30 @@ def test_why_is_not_answered_by_a_sentence_that_only_states_what_happened(tmp_pa
     assert reply.answered and "warmer waters" in reply.text, reply.text
     reply = bot.ask("Why did ministers raise the cod licence fee?")
     assert reply.answered and "river restoration" in reply.text, reply.text
+
+
+def test_a_year_in_a_premise_the_question_opens_with_is_not_the_year_asked(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The eel fund opened in 2030 and has financed 40 river projects so far."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed seal colonies counted in 2029."),
+    )
+    # (the release corrects the premise: the fund opened in 2030)
+    reply = bot.ask("Since the eel fund opened in 2029, how many river projects has it "
+                    "financed?")
+    assert reply.answered and "40" in reply.text, reply.text
+    # A year asked of the figure itself is still one the release must give.
+    reply = bot.ask("How many river projects did the eel fund finance in 2029?")
+    assert not reply.answered, reply.text
+
+
+def test_a_currency_is_not_whose_budget_it_is(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers discussed the Eel Restoration programme. Its 2031 annual work "
+         "programme has a budget of EUR 40 million."),
+    )
+    reply = bot.ask("What is the budget of the Eel Restoration annual work programme for 2031?")
+    assert reply.answered and "EUR 40 million" in reply.text, reply.text
