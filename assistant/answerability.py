@@ -753,7 +753,8 @@ class Assessor:
         new = [w for w in content_words(said) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
-        restated = _restates_why(question, quoted, share(query_stems & sentence_stems))
+        restated = _restates_why(question, quoted, [
+            w for w in query_words if stem(stand_in.get(w, w)) not in sentence_stems])
         signals = {
             "best_score": best,
             "passage_dense": max(sp.dense for sp, _, _ in chosen),
@@ -1602,12 +1603,18 @@ _CAUSE = re.compile(
     r"|purpose|amid|following)\b", re.I)
 
 
-def _restates_why(question: str, quoted: str, coverage: float) -> bool:
+def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
     """Whether a "why" question is met only by a restatement: the quoted sentences hold
-    every word it asks (coverage 1) and no word of cause or purpose."""
-    if coverage < 1 or not _WHY.search(question) or _CAUSE.search(quoted):
+    every word it asks (unmet: those whose stem they lack, which they may hold in
+    another form, "rose" for "rise") and no word of cause or purpose."""
+    if not _WHY.search(question) or _CAUSE.search(quoted):
         return False
     tokens = tagged(quoted)
+    if unmet:
+        lemmas = {t.lemma_.lower() for t in tokens}
+        asked = {t.lower_: t.lemma_.lower() for t in tagged(question)}
+        if any(asked.get(w.lower(), w.lower()) not in lemmas for w in unmet):
+            return False
     return not any(t.lower_ == "to" and t.i + 1 < len(tokens) and tokens[t.i + 1].tag_ == "VB"
                    for t in tokens)
 

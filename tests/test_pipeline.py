@@ -1977,11 +1977,14 @@ def test_why_is_not_answered_by_a_sentence_that_only_states_what_happened(tmp_pa
         ("spring", "Oslo", "11 March 2031",
          "Ministers noted that eel catches decreased by 12% in 2030.\n\n"
          "Herring catches rose by 5% in 2030 because of warmer waters.\n\n"
-         "Ministers raised the cod licence fee to fund river restoration."),
+         "Ministers raised the cod licence fee to fund river restoration.\n\n"
+         "Seal numbers rose by 8% in 2030."),
     )
     reply = bot.ask("Why did eel catches decrease by 12% in 2030?")
     assert not reply.answered, reply.text
     assert "no reason" in reply.text, reply.text
+    reply = bot.ask("Why did seal numbers rise by 8% in 2030?")  # ("rose": a form of it)
+    assert not reply.answered, reply.text
     reply = bot.ask("Why did herring catches rise by 5% in 2030?")
     assert reply.answered and "warmer waters" in reply.text, reply.text
     reply = bot.ask("Why did ministers raise the cod licence fee?")
