@@ -712,6 +712,10 @@ class Assessor:
             if set(gives) - {"quote", "name"}))
         figures = [(sp, span) for (sp, span, _), gives in zip(chosen, given)
                    if set(gives) & FIGURE_KINDS]
+        # (a figure of now does not give one of the start: "now 41 members" for "how
+        # many members when it was launched?")
+        now_for_start = bool({"amount", "count", "measure"} & set(kinds)) and _now_for_start(
+            question, [sp.passage.sentence_text(span) for sp, span in figures])
         # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
         # The year is a figure's: said in a sentence with a number, when one has any
         # (not "2031" of a sentence without, beside "a budget of €5 million for 2030").
@@ -763,7 +767,7 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
-                                       or other_ordinals)),
+                                       or other_ordinals or now_for_start)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
             "other_year": float(bool(other_years)),
@@ -799,6 +803,8 @@ class Assessor:
             asked_ordinals, stated = other_ordinals
             reasons.append(f"Its closest passages speak of the {', '.join(stated)}, "
                            f"not the {', '.join(asked_ordinals)}")
+        if now_for_start:
+            reasons.append("Its closest passages give the figure as it is now, not at the start")
         if not holds_kind:
             reasons.append(f"None of its passages gives {KIND_NOUNS[missing[0]]}")
         if unseen:
@@ -1591,6 +1597,22 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
     if opening and not any(int(y) > min(opening) for y in stated):  # (no later year)
         missing = [y for y in missing if int(y) < min(opening)]
     return (missing, stated) if missing and stated else None
+
+
+# A figure asked or given for the start of something ("when it was launched",
+# "initially"), and one given for now ("now", "so far").
+_AT_START = re.compile(
+    r"\b(?:when (?:it|they|the \w+(?: \w+)?) (?:was|were) (?:first )?(?:launched|created"
+    r"|set up|started|founded|established|introduced)|initially|originally|at first"
+    r"|at (?:its|the) (?:launch|start|outset))\b", re.I)
+_NOW = re.compile(r"\b(?:now|currently|so far|to date|at present)\b", re.I)
+
+
+def _now_for_start(question: str, giving: list[str]) -> bool:
+    """Whether a figure is asked for the start of something and every sentence that
+    gives one gives it for now."""
+    return bool(giving) and bool(_AT_START.search(question.split("\n")[0])) and all(
+        _NOW.search(text) and not _AT_START.search(text) for text in giving)
 
 
 _WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)

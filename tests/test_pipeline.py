@@ -2016,3 +2016,16 @@ def test_a_currency_is_not_whose_budget_it_is(tmp_path):
     )
     reply = bot.ask("What is the budget of the Eel Restoration annual work programme for 2031?")
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
+
+
+def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Eel Harbours Network, launched in May 2030, now brings together 41 harbours."),
+    )
+    reply = bot.ask("How many harbours joined the Eel Harbours Network when it was launched?")
+    assert not reply.answered, reply.text
+    assert "now" in reply.text, reply.text  # says why
+    reply = bot.ask("How many harbours does the Eel Harbours Network bring together?")
+    assert reply.answered and "41" in reply.text, reply.text
