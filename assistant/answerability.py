@@ -1236,7 +1236,8 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
         if following and following[0].lower_ in ("for", "of"):
             last = None
             for later in tokens[token.i + 2:]:
-                if _CURRENCY.fullmatch(later.text):  # ("a budget of EUR 40 million")
+                if _CURRENCY.fullmatch(later.text) and later.i + 1 < len(tokens) \
+                        and tokens[later.i + 1].like_num:  # ("a budget of EUR 40 million")
                     break
                 if later.pos_ in ("NOUN", "PROPN"):
                     last = later
@@ -1558,7 +1559,10 @@ _IN_YEAR = re.compile(
 # A year a figure is compared with ("7% less than in 2030", "up from 35 000 in 2030"),
 # and, as a baseline, one it is counted since ("since 2030"). "More than 12 million …
 # in 2030" bounds a figure of 2030: "than" before a number compares no year.
-_COMPARING = (r"compared (?:with|to)|than(?!\s+(?:EUR|USD|€|\$)?\s?(?!(?:19|20)\d\d\b)\d)"
+_COMPARING = (r"compared (?:with|to)|than(?!\s+(?:EUR|USD|GBP|€|\$|£)?\s?(?!(?:19|20)\d\d\b)\d"
+              r"|\s+(?:half|a (?:third|quarter)|(?:one|two|three|four|five|six|seven|eight"
+              r"|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|a) (?:hundred|thousand"
+              r"|million|billion)\b))"
               r"|(?:up|down|rise|fall|increase|decrease|drop)\s+from")
 _COMPARED_YEAR = re.compile(rf"\b(?:{_COMPARING})\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b", re.I)
 _BASELINE_YEAR = re.compile(rf"\b(?:{_COMPARING}|since)\b[^.;]{{0,40}}?\b(?:19|20)\d\d\b",
@@ -1603,16 +1607,26 @@ def _other_years(question: str, quoted: str, titles: str, figure: bool = False):
 # "initially"), and one given for now ("now", "so far").
 _AT_START = re.compile(
     r"\b(?:when (?:it|they|the \w+(?: \w+)?) (?:was|were) (?:first )?(?:launched|created"
-    r"|set up|started|founded|established|introduced)|initially|originally|at first"
-    r"|at (?:its|the) (?:launch|start|outset))\b", re.I)
+    r"|set up|started|founded|established|introduced)|initially|originally"
+    r"|at first(?!\s+reading)|at (?:its|the) (?:launch|start|outset))\b", re.I)
+# (a sentence may give the start figure as "launched in 2030 with 12 members")
+_STARTED_WITH = re.compile(
+    r"\b(?:launched|set up|created|founded|established|started)\b[^.;]{0,30}\bwith\s+\d", re.I)
+# "now" said of a figure ("now brings together 41 ports"), not "has now adopted".
 _NOW = re.compile(r"\b(?:now|currently|so far|to date|at present)\b", re.I)
+_NOW_FIGURE = re.compile(
+    r"\b(?:now|currently|so far|to date|at present)\b(?:\W+\w+){0,4}?\W+\d"
+    r"|\d[^.;]{0,30}?\b(?:so far|to date|at present)\b", re.I)
 
 
 def _now_for_start(question: str, giving: list[str]) -> bool:
-    """Whether a figure is asked for the start of something and every sentence that
-    gives one gives it for now."""
-    return bool(giving) and bool(_AT_START.search(question.split("\n")[0])) and all(
-        _NOW.search(text) and not _AT_START.search(text) for text in giving)
+    """Whether a figure is asked for the start of something (and not for now) and
+    every sentence that gives one gives it for now."""
+    first_line = question.split("\n")[0]
+    return bool(giving) and bool(_AT_START.search(first_line)) \
+        and not _NOW.search(first_line) and all(
+            _NOW_FIGURE.search(text) and not _AT_START.search(text)
+            and not _STARTED_WITH.search(text) for text in giving)
 
 
 _WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)
@@ -1622,7 +1636,14 @@ _CAUSE = re.compile(
     r"\b(?:because|due to|owing to|as a result|results? (?:of|from)|resulted (?:in|from)"
     r"|caused by|driven by|thanks to|in order|so that|so as|with a view to|in view of"
     r"|in response to|reasons?|given (?:that|the)|pending|aim(?:s|ed|ing)? (?:to|at)"
-    r"|purpose|amid|following)\b", re.I)
+    r"|purpose|amid|following|reflect\w*|therefore|thus|hence|in light of"
+    # ("as energy prices doubled", "since the storm", not "such as", "as well as")
+    r"|(?<!such )(?<!as well )(?<!so )as (?!well\b|part\b|of\b|from\b|such\b)"
+    r"(?:the|a|an|it|they|he|she|this|these|those|there|its|their"
+    r"|[a-z]+ (?:[a-z]+ )?(?:had|has|have|was|were|is|are))"
+    r"|since (?:the|a|an|it|they|this|these|its|their) (?!start|beginning|end|launch)[a-z]+"
+    r" (?:had|has|have|was|were|is|are|\w+ed)"
+    r"|after (?:the|a|an|its|their) \w+ (?:had|has|have|was|were|\w+ed))\b", re.I)
 
 
 def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
@@ -1645,8 +1666,13 @@ _ORDINAL_WORDS = {w: n for n, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
     " thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
     " twentieth".split(), start=1)}
+_ONE_ORDINAL = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?<![-\w])(?:{'|'.join(_ORDINAL_WORDS)}))"
+# One of a series after a determiner ("the 12th cycle", "its first visit"), or several
+# ("the first and second cycles"); not an adverb ("when they first met").
 _ORDINAL = re.compile(
-    rf"\b(?:(\d{{1,3}})(?:st|nd|rd|th)|({'|'.join(_ORDINAL_WORDS)}))\s+([A-Za-z][\w-]*)", re.I)
+    rf"(?:\b(?:the|its|their|his|her|our|a|an|this|that|each|every)|'s)\s+"
+    rf"({_ONE_ORDINAL}(?:(?:\s*,\s*|\s+(?:and|or)\s+){_ONE_ORDINAL})*)\s+([A-Za-z][\w-]*)",
+    re.I)
 
 
 def _ordinals(text: str) -> dict[tuple[int, str], str]:
@@ -1655,11 +1681,12 @@ def _ordinals(text: str) -> dict[tuple[int, str], str]:
     "the 24th of January")."""
     found = {}
     for match in _ORDINAL.finditer(text):
-        digits, word, noun = match.groups()
-        if noun.lower() in STOPWORDS or noun.lower() in MONTHS:
+        series, noun = match.groups()
+        if noun.lower() in STOPWORDS or noun.lower() in _MONTH_NAMES:
             continue
-        number = int(digits) if digits else _ORDINAL_WORDS[word.lower()]
-        found[(number, stem(noun.lower()))] = match.group(0)
+        for one in re.findall(_ONE_ORDINAL, series, re.I):
+            number = int(one[:-2]) if one[0].isdigit() else _ORDINAL_WORDS[one.lower()]
+            found[(number, stem(noun.lower()))] = f"{one} {noun}"
     return found
 
 
@@ -1683,15 +1710,20 @@ def _other_ordinals(question: str, quoted: str, passages: str):
 
 # An opening clause that states a premise ("Since the fund opened in 2030, how many …?",
 # "Given that the levy rose in 2030, what …?"), before the question's own words.
-_PREMISE = re.compile(r"^\s*(?:since|as|given|because|although|while|now that)\b(?!\s+of\b)"
+_PREMISE = re.compile(r"^\s*(?:since|given|because|although|now that)\b"
                       r"([^,?]{3,160}),\s*(?=[a-z]+\b)", re.I)
+# A question that points back to the premise's time asks about it ("that year").
+_POINTS_BACK = re.compile(r"\b(?:that|the same) (?:year|month|day|time)\b|\bsince then\b",
+                          re.I)
 
 
 def _without_premise(question: str) -> str:
     """The question without an opening clause that states a premise (one with a verb:
-    "since 2030," gives the period asked about, not a premise)."""
+    "since 2030," gives the period asked about, not a premise), unless what follows
+    points back to its time."""
     match = _PREMISE.match(question)
-    if match and any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tagged(match.group(1))):
+    if match and not _POINTS_BACK.search(question[match.end():]) and any(
+            t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tagged(match.group(1))):
         return question[match.end():]
     return question
 

@@ -2029,3 +2029,52 @@ def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
     assert "now" in reply.text, reply.text  # says why
     reply = bot.ask("How many harbours does the Eel Harbours Network bring together?")
     assert reply.answered and "41" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # (an ordinal word inside another, an adverb, several of a series)
+    ("What did the twenty-first session of the eel committee decide?",
+     "The 21st session of the eel committee adopted three opinions."),
+    ("When did ministers first meet in Bergen?",
+     "This was the second meeting in Bergen, after the first in 2017."),
+    ("What happened in the first herring cycle?",
+     "In the first and second herring cycles, 12 countries reported."),
+])
+def test_an_ordinal_that_names_no_other_of_a_series_vetoes_nothing(question, sentence):
+    from assistant.answerability import _other_ordinals
+
+    assert _other_ordinals(question, sentence, sentence) is None
+
+
+@pytest.mark.parametrize("question, sentence, vetoed", [
+    ("How many harbours joined when it was launched?",
+     "The network now brings together 41 harbours.", True),
+    # ("now" said of something else, the start figure given too, "now" asked)
+    ("How much money did the eel fund have when it was set up?",
+     "The Council has now adopted the regulation setting up the eel fund, with a budget "
+     "of EUR 40 million.", False),
+    ("How many harbours took part when the network was first launched?",
+     "The network, launched in 2030 with 12 harbours, now covers 41.", False),
+    ("The fund was originally worth EUR 5 million; how much is it worth now?",
+     "The fund is now worth EUR 8 million.", False),
+    ("How many amendments did Parliament adopt at first reading?",
+     "The text now includes 12 amendments.", False),
+])
+def test_a_figure_for_now_is_told_from_one_for_the_start(question, sentence, vetoed):
+    from assistant.answerability import _now_for_start
+
+    assert _now_for_start(question, [sentence]) is vetoed
+
+
+@pytest.mark.parametrize("question, sentence, restated", [
+    ("Why did eel catches decrease?", "Eel catches decreased by 12% in 2030.", True),
+    ("Why did the harbours close?", "The harbours closed after the storm damaged the quays.",
+     False),
+    ("Why did the Council adopt the eel regulation?",
+     "The Council adopted the eel regulation as eel prices had doubled.", False),
+    ("Why did licence fees rise?", "Licence fees rose, reflecting higher fuel costs.", False),
+])
+def test_a_reason_in_other_words_is_no_restatement(question, sentence, restated):
+    from assistant.answerability import _restates_why
+
+    assert _restates_why(question, sentence, []) is restated
