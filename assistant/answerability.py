@@ -10,6 +10,8 @@ signal that weighed most against answering as the reason.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import math
 import re
@@ -241,6 +243,7 @@ class Assessor:
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
         self._first_paragraphs: dict[str, object] = {}
         self._meeting_dates: dict[str, tuple | None] = {}
+        self._release_dates: dict[str, datetime.date | None] = {}
 
     def holds(self, kind: str, text: str, asked: str) -> bool:
         """Whether text gives a fact of the kind asked for that the asked text does not."""
@@ -287,6 +290,45 @@ class Assessor:
         """Whether the question asks how a vote went and no chosen sentence reports one."""
         return bool(_VOTE_ASKED.search(question.split("\n")[0])) and not any(
             self.holds("vote", sp.passage.sentence_text(span), asked) for sp, span, _ in chosen)
+
+    def _after_release(self, question: str, chosen: list[Candidate]) -> str:
+        """The date a question asks what happened on ("Did the Council of 16 June 2031
+        adopt …?"), when it is later than every chosen release (the last date of its
+        title lines, a day's leeway): a release cannot report it. "" otherwise, and for
+        what was planned or is to come."""
+        first_line = question.split("\n")[0]
+        if not _PAST_ASKED.search(first_line) or _PLANNED.search(first_line):
+            return ""
+        asked = [(f.text, parts) for f in facts_of("date", first_line)
+                 if (parts := date_parts(f.text)) and parts[1] and parts[2]]
+        released = [self._release_date(sp.passage.doc_slug) for sp, _, _ in chosen]
+        if not asked or not released or None in released:
+            return ""
+        for written, (year, month, day) in asked:
+            with contextlib.suppress(ValueError):
+                if all(datetime.date(year, month, day) - last > datetime.timedelta(days=1)
+                       for last in released):
+                    return written
+        return ""
+
+    def _release_date(self, slug: str) -> datetime.date | None:
+        """The last date a release's title lines write (a range's last day), or None."""
+        if slug not in self._release_dates:
+            dates = []
+            for passage in self.corpus.passages_of(slug):
+                if passage.id != f"{slug}#head":
+                    continue
+                for fact in facts_of("date", passage.text):
+                    parts = date_parts(fact.text)
+                    if not parts or not parts[1]:
+                        continue
+                    year, month, _ = parts
+                    days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)",
+                                                       _YEAR.sub("", fact.text))]
+                    with contextlib.suppress(ValueError):
+                        dates.append(datetime.date(year, month, max(days, default=1)))
+            self._release_dates[slug] = max(dates, default=None)
+        return self._release_dates[slug]
 
     def _before_meeting(self, passage, span: Span) -> bool:
         """Whether every date the sentence places in time lies before its release's
@@ -722,6 +764,7 @@ class Assessor:
         numbered = " ".join(text for text in (sp.passage.sentence_text(span)
                                               for sp, span, _ in chosen)
                             if any(f.label in KIND_LABELS["count"] for f in find_facts(text)))
+        after_release = self._after_release(question, chosen)
         other_ordinals = _other_ordinals(question, quoted, " ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
             for sp, _, _ in chosen))
@@ -767,7 +810,7 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
-                                       or other_ordinals or now_for_start)),
+                                       or other_ordinals or now_for_start or after_release)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
             "other_year": float(bool(other_years)),
@@ -803,6 +846,9 @@ class Assessor:
             asked_ordinals, stated = other_ordinals
             reasons.append(f"Its closest passages speak of the {', '.join(stated)}, "
                            f"not the {', '.join(asked_ordinals)}")
+        if after_release:
+            reasons.append(f"Its closest releases date from before {after_release}: they "
+                           f"cannot report what happened then")
         if now_for_start:
             reasons.append("Its closest passages give the figure as it is now, not at the start")
         if not holds_kind:
@@ -1628,6 +1674,12 @@ def _now_for_start(question: str, giving: list[str]) -> bool:
             _NOW_FIGURE.search(text) and not _AT_START.search(text)
             and not _STARTED_WITH.search(text) for text in giving)
 
+
+# A question about what happened ("Did …", "What was decided …"), not what was planned
+# or is to come ("was due to", "will").
+_PAST_ASKED = re.compile(r"\b(?:did|was|were|has|have|had)\b", re.I)
+_PLANNED = re.compile(r"\b(?:will|would|next|expected|planned|scheduled|due|set to|supposed"
+                      r"|foreseen|meant|intended|to be)\b", re.I)
 
 _WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)
 # Words that give a cause or a purpose ("because", "due to", "pending", "with a view

@@ -2078,3 +2078,20 @@ def test_a_reason_in_other_words_is_no_restatement(question, sentence, restated)
     from assistant.answerability import _restates_why
 
     assert _restates_why(question, sentence, []) is restated
+
+
+def test_what_happened_after_a_release_is_not_reported_by_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "10-11 March 2031",
+         "Ministers discussed eel stocks. The Council will adopt the eel regulation at "
+         "its meeting on 5 May 2031."),
+    )
+    reply = bot.ask("Did the Council adopt the eel regulation at its meeting on 5 May 2031?")
+    assert not reply.answered, reply.text
+    assert "cannot report" in reply.text and "5 May 2031" in reply.text, reply.text
+    # What is to come, and a day of the meeting itself, are another matter.
+    reply = bot.ask("When will the Council adopt the eel regulation?")
+    assert reply.answered and "5 May 2031" in reply.text, reply.text
+    verdict = _assess(bot, "What did ministers discuss on 11 March 2031?")
+    assert "cannot report" not in verdict.reason, verdict.reason
