@@ -299,8 +299,11 @@ class Assessor:
         first_line = question.split("\n")[0]
         if not _PAST_ASKED.search(first_line) or _PLANNED.search(first_line):
             return ""
+        # (not a date of what something was for: "what did they prepare for the summit
+        # of 3 May?")
         asked = [(f.text, parts) for f in facts_of("date", first_line)
-                 if (parts := date_parts(f.text)) and parts[1] and parts[2]]
+                 if (parts := date_parts(f.text)) and parts[1] and parts[2]
+                 and not _FOR_LATER.search(first_line[:f.start])]
         released = [self._release_date(sp.passage.doc_slug) for sp, _, _ in chosen]
         if not asked or not released or None in released:
             return ""
@@ -1678,6 +1681,8 @@ def _now_for_start(question: str, giving: list[str]) -> bool:
 # A question about what happened ("Did …", "What was decided …"), not what was planned
 # or is to come ("was due to", "will").
 _PAST_ASKED = re.compile(r"\b(?:did|was|were|has|have|had)\b", re.I)
+_FOR_LATER = re.compile(r"\b(?:for|ahead of|towards|in view of)\b[^,;?]{0,40}$",
+                        re.I)
 _PLANNED = re.compile(r"\b(?:will|would|next|expected|planned|scheduled|due|set to|supposed"
                       r"|foreseen|meant|intended|to be)\b", re.I)
 

@@ -2093,5 +2093,7 @@ def test_what_happened_after_a_release_is_not_reported_by_it(tmp_path):
     # What is to come, and a day of the meeting itself, are another matter.
     reply = bot.ask("When will the Council adopt the eel regulation?")
     assert reply.answered and "5 May 2031" in reply.text, reply.text
-    verdict = _assess(bot, "What did ministers discuss on 11 March 2031?")
-    assert "cannot report" not in verdict.reason, verdict.reason
+    for question in ("What did ministers discuss on 11 March 2031?",
+                     "What did ministers agree to prepare for the Council meeting of 5 May 2031?"):
+        verdict = _assess(bot, question)
+        assert "cannot report" not in verdict.reason, (question, verdict.reason)
