@@ -318,10 +318,9 @@ class Assessor:
         """The last date a release's title lines write (a range's last day), or None."""
         if slug not in self._release_dates:
             dates = []
-            for passage in self.corpus.passages_of(slug):
-                if passage.id != f"{slug}#head":
-                    continue
-                for fact in facts_of("date", passage.text):
+            head = f"{slug}#head"
+            if self.corpus.has_passage(head):
+                for fact in facts_of("date", self.corpus.passage(head).text):
                     parts = date_parts(fact.text)
                     if not parts or not parts[1]:
                         continue
@@ -759,7 +758,8 @@ class Assessor:
                    if set(gives) & FIGURE_KINDS]
         # (a figure of now does not give one of the start: "now 41 members" for "how
         # many members when it was launched?")
-        now_for_start = bool({"amount", "count", "measure"} & set(kinds)) and _now_for_start(
+        asks_figure = bool({"amount", "count", "measure"} & set(kinds))
+        now_for_start = asks_figure and _now_for_start(
             question, [sp.passage.sentence_text(span) for sp, span in figures])
         # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
         # The year is a figure's: said in a sentence with a number, when one has any
@@ -773,7 +773,7 @@ class Assessor:
             for sp, _, _ in chosen))
         figure_years = other_years or _other_years(
             question, numbered or quoted, titles,
-            figure=bool({"amount", "count", "measure"} & set(kinds)))
+            figure=asks_figure)
         # ... and, finest, the sentences that give the figure or date asked for (but
         # not one that points back, "it will cost …", whose subject is before it).
         giving_sentences = " ".join(
@@ -1662,9 +1662,10 @@ _AT_START = re.compile(
 _STARTED_WITH = re.compile(
     r"\b(?:launched|set up|created|founded|established|started)\b[^.;]{0,30}\bwith\s+\d", re.I)
 # "now" said of a figure ("now brings together 41 ports"), not "has now adopted".
-_NOW = re.compile(r"\b(?:now|currently|so far|to date|at present)\b", re.I)
+_NOW_WORDS = r"now|currently|so far|to date|at present"
+_NOW = re.compile(rf"\b(?:{_NOW_WORDS})\b", re.I)
 _NOW_FIGURE = re.compile(
-    r"\b(?:now|currently|so far|to date|at present)\b(?:\W+\w+){0,4}?\W+\d"
+    rf"\b(?:{_NOW_WORDS})\b(?:\W+\w+){{0,4}}?\W+\d"
     r"|\d[^.;]{0,30}?\b(?:so far|to date|at present)\b", re.I)
 
 
@@ -1770,7 +1771,7 @@ def _other_ordinals(question: str, quoted: str, passages: str):
 _PREMISE = re.compile(r"^\s*(?:since|given|because|although|now that)\b"
                       r"([^,?]{3,160}),\s*(?=[a-z]+\b)", re.I)
 # A question that points back to the premise's time asks about it ("that year").
-_POINTS_BACK = re.compile(r"\b(?:that|the same) (?:year|month|day|time)\b|\bsince then\b",
+_BACK_TO_ITS_TIME = re.compile(r"\b(?:that|the same) (?:year|month|day|time)\b|\bsince then\b",
                           re.I)
 
 
@@ -1779,7 +1780,7 @@ def _without_premise(question: str) -> str:
     "since 2030," gives the period asked about, not a premise), unless what follows
     points back to its time."""
     match = _PREMISE.match(question)
-    if match and not _POINTS_BACK.search(question[match.end():]) and any(
+    if match and not _BACK_TO_ITS_TIME.search(question[match.end():]) and any(
             t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tagged(match.group(1))):
         return question[match.end():]
     return question
