@@ -907,24 +907,34 @@ class Assessor:
         first_line = question.split("\n")[0]
         noun_asked = asked_noun(first_line)
         wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
-                  if leads and owner[:1].isupper() or not leads and noun == noun_asked]
+                  if owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
         written = [w for sentence in sentences for w in words_as_written(sentence)]
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
                   if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
         for owner, noun, leads in wanted:
+            # (written, in some form, where the figure is given, in a sentence that
+            # speaks of the thing asked when one does: "Greece lost a fifth of its
+            # farmers" gives no share of Greece's territory)
+            speaking = [w for sentence in sentences
+                        if stem(noun.lower()) in {stem(x) for x in words(sentence)}
+                        for w in words_as_written(sentence)] or written
             if stem(owner.lower()) in titled or any(
-                    self._same_owner(owner, w, w in places) for w in written):
-                continue  # (written, in some form, where the figure is given)
-            rivals = {other for sentence in sentences
+                    self._same_owner(owner, w, w in places) for w in speaking):
+                continue
+            # (a name owns a thing before it or after "of": "EU ports", "the port of
+            # Bari")
+            named = owner[:1].isupper()
+            rivals = {(other, placed) for sentence in sentences
                       for other, their, placed in _owned_nouns(sentence)
-                      if placed == leads and stem(their.lower()) == stem(noun.lower())}
-            if rivals and not (not leads and self._close(
-                    [owner.lower()], [o.lower() for o in rivals])) \
-                    and not self._named_otherwise(owner, written, rivals):
+                      if (placed == leads or named and other[:1].isupper())
+                      and stem(their.lower()) == stem(noun.lower())}
+            if rivals and not (not leads and not named and self._close(
+                    [owner.lower()], [o.lower() for o, _ in rivals])) \
+                    and not self._named_otherwise(owner, speaking, {o for o, _ in rivals}):
                 asked.append(_owned(owner, noun, leads))
-                stated |= {_owned(other, noun, leads) for other in rivals}
+                stated |= {_owned(other, noun, placed) for other, placed in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
 
     def _named_otherwise(self, owner: str, written: list[str], rivals: set[str]) -> bool:
@@ -1299,8 +1309,11 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
 
 
 def _owned(owner: str, noun: str, leads: bool) -> str:
-    """The thing as a reason writes it: "Greek ports", "quota for poultry"."""
-    return f"{owner} {noun}" if leads else f"{noun} for {owner}"
+    """The thing as a reason writes it: "Greek ports", "the port of Bari", "quota for
+    poultry"."""
+    if leads:
+        return f"{owner} {noun}"
+    return f"the {noun} of {owner}" if owner[:1].isupper() else f"{noun} for {owner}"
 
 
 # Months as written in full or short ("March", "Mar", "Sept").

@@ -1427,6 +1427,38 @@ def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_p
     assert verdict.signals["unknown_name"] == 0.0, verdict.signals
 
 
+def test_an_owner_named_where_the_thing_is_not_spoken_of_does_not_own_its_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Storms damaged around 30% of the EU's coastline in the winter of 2030. "
+         "Portugal lost 25% of its trawlers to storms in 2030."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."),
+    )
+    verdict = _assess(bot, "What share of Portugal's coastline was damaged by storms in 2030?")
+    assert not verdict.answerable
+    assert verdict.reason == "Its closest passages speak of EU coastline, not Portugal coastline"
+    verdict = _assess(bot, "What share of the EU's coastline was damaged by storms in 2030?")
+    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
+
+
+def test_a_figure_of_the_harbour_of_a_town_is_not_given_by_one_of_eu_harbours(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Inspectors seized 312 illegal nets in EU harbours in 2030, most of them in the "
+         "harbours of Vigo, Brest and Aberdeen."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas with harbour "
+         "masters from Bergen."),
+    )
+    verdict = _assess(bot, "How many illegal nets were seized in the harbour of Bergen in 2030?")
+    assert not verdict.answerable
+    assert verdict.reason.startswith("Its closest passages speak of ") \
+        and verdict.reason.endswith("not the harbour of Bergen"), verdict.reason
+    verdict = _assess(bot, "How many illegal nets were seized in EU harbours in 2030?")
+    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
+
+
 def test_a_family_name_with_a_particle_is_a_name_whose_role_can_be_asked(tmp_path):
     bot = _councils(
         tmp_path,
