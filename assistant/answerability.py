@@ -930,20 +930,27 @@ class Assessor:
                       for other, their, placed in _owned_nouns(sentence)
                       if (placed == leads or named and other[:1].isupper())
                       and stem(their.lower()) == stem(noun.lower())}
-            if rivals and not (not leads and not named and self._close(
+            if rivals and not (not leads and self._close(
                     [owner.lower()], [o.lower() for o, _ in rivals])) \
-                    and not self._named_otherwise(owner, speaking, {o for o, _ in rivals}):
+                    and not self._named_otherwise(owner, speaking, {o for o, _ in rivals},
+                                                  first_line):
                 asked.append(_owned(owner, noun, leads))
                 stated |= {_owned(other, noun, placed) for other, placed in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
 
-    def _named_otherwise(self, owner: str, written: list[str], rivals: set[str]) -> bool:
+    def _named_otherwise(self, owner: str, written: list[str], rivals: set[str],
+                         question: str) -> bool:
         """Whether a capitalised word written where the figure is given is the owner by
         another name ("France" for "French"): closer to it in meaning than any rival
-        ("Belgian"), since names of one sort are all somewhat close."""
+        ("Belgian"), since names of one sort are all somewhat close. A name the question
+        writes itself, in some form, is another of its names ("pupils from Ukraine in
+        Latvian schools", "Ukrainian pupils")."""
         import numpy as np
 
-        names = {w.lower() for w in written if w[:1].isupper()} - {r.lower() for r in rivals}
+        others = [w for w in words_as_written(question) if w[:1].isupper() and w != owner]
+        names = {w.lower() for w in written if w[:1].isupper()
+                 and not any(self._same_owner(w, o, True) for o in others)} \
+            - {r.lower() for r in rivals}
         if not names:
             return False
         vectors = self.index.term_vectors([owner.lower(), *names, *(r.lower() for r in rivals)])
@@ -1275,8 +1282,9 @@ COUNTED_WORDS = 6  # the longest noun phrase read after a number
 
 def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
     """(owner, noun, whether the owner leads) for each common noun right after a capitalised word
-    or an owner's "'s" ("Greek ports", "the EU's territory"), and for each followed by
-    "for" or "of" and a noun ("the quota for sugar": the last noun of the phrase). A
+    or an owner's "'s" ("Greek ports", "the EU's territory"), for each followed by
+    "for" or "of" and a noun ("the quota for sugar": the last noun of the phrase), and
+    for each followed by "in" and a name ("schools in the EU"). A
     sentence's first word is capitalised anyway, so it names nothing."""
     tokens = list(tagged(text))
     pairs = []
@@ -1305,15 +1313,17 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
                     break
             if last is not None:
                 pairs.append((last.text, token.text, False))
+        elif following and following[0].lower_ == "in":  # "schools in the EU"
+            place = next((t for t in tokens[token.i + 2:token.i + 4] if t.pos_ != "DET"), None)
+            if place is not None and place.pos_ == "PROPN" and place.text[:1].isupper():
+                pairs.append((place.text, token.text, False))
     return pairs
 
 
 def _owned(owner: str, noun: str, leads: bool) -> str:
-    """The thing as a reason writes it: "Greek ports", "the port of Bari", "quota for
-    poultry"."""
-    if leads:
-        return f"{owner} {noun}"
-    return f"the {noun} of {owner}" if owner[:1].isupper() else f"{noun} for {owner}"
+    """The thing as a reason writes it: "Greek ports", "Bari port" (for "the port of
+    Bari"), "quota for poultry"."""
+    return f"{owner} {noun}" if leads or owner[:1].isupper() else f"{noun} for {owner}"
 
 
 # Months as written in full or short ("March", "Mar", "Sept").

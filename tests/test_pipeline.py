@@ -1454,8 +1454,25 @@ def test_a_figure_of_the_harbour_of_a_town_is_not_given_by_one_of_eu_harbours(tm
     verdict = _assess(bot, "How many illegal nets were seized in the harbour of Bergen in 2030?")
     assert not verdict.answerable
     assert verdict.reason.startswith("Its closest passages speak of ") \
-        and verdict.reason.endswith("not the harbour of Bergen"), verdict.reason
+        and verdict.reason.endswith("not Bergen harbour"), verdict.reason
     verdict = _assess(bot, "How many illegal nets were seized in EU harbours in 2030?")
+    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
+
+
+def test_a_figure_of_a_country_s_schools_is_not_given_by_one_of_schools_in_the_eu(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "In the 2030-2031 school year, some 9,000 pupils from Syria were enrolled in "
+         "schools in the EU, while 2,000 followed only Syrian online lessons."),
+        ("summer", "Riga", "5 June 2031", "Danish ministers discussed eel quotas."),
+    )
+    verdict = _assess(bot, "How many pupils from Syria were enrolled in Danish schools in "
+                           "2030-2031?")
+    assert not verdict.answerable
+    assert verdict.reason == "Its closest passages speak of EU schools, not Danish schools"
+    verdict = _assess(bot, "How many pupils from Syria were enrolled in schools in the EU in "
+                           "2030-2031?")
     assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
 
 
