@@ -39,6 +39,7 @@ from .facts import (
     new_facts,
     number_forms,
     numbers,
+    parsed,
     people,
     spell_out,
     tagged,
@@ -1730,7 +1731,8 @@ _CAUSE = re.compile(
 def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
     """Whether a "why" question is met only by a restatement: the quoted sentences hold
     every word it asks (unmet: those whose stem they lack, which they may hold in
-    another form, "rose" for "rise") and no word of cause or purpose."""
+    another form, "rose" for "rise") and no word of cause or purpose (a "to" before a
+    verb is one when it says what for, by the dependency parse)."""
     if not _WHY.search(question) or _CAUSE.search(quoted):
         return False
     tokens = tagged(quoted)
@@ -1739,8 +1741,11 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
         asked = {t.lower_: t.lemma_.lower() for t in tagged(question)}
         if any(asked.get(w.lower(), w.lower()) not in lemmas for w in unmet):
             return False
+    # ("set up to protect …", "EUR 5 million to support …"; not "decided to postpone",
+    # "asked the Commission to present": what was decided or asked is no purpose)
+    tokens = parsed(quoted)
     return not any(t.lower_ == "to" and t.i + 1 < len(tokens) and tokens[t.i + 1].tag_ == "VB"
-                   for t in tokens)
+                   and tokens[t.i + 1].dep_ not in ("xcomp", "ccomp") for t in tokens)
 
 
 _ORDINAL_WORDS = {w: n for n, w in enumerate(

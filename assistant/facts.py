@@ -227,6 +227,7 @@ _pipelines: dict[str, object] = {}
 _EXCLUDED = {
     "entities": ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"],
     "tags": ["parser", "ner", "senter"],  # (lemmas: "rose" is a form of "rise")
+    "parse": ["ner", "senter"],
 }
 
 
@@ -615,6 +616,13 @@ def asks_for_several(question: str) -> bool:
     return not re.search(r"\b(one|which|what) of\b", before) and (
         after not in ("is", "was", "has")
         or bool(re.search(r"\b(?:in|at|from|to|by|on) which$", before)))
+
+
+@lru_cache(maxsize=1024)
+def parsed(text: str):
+    """The text with tags and dependencies (slower than tagged: for few sentences)."""
+    with _ner_lock:
+        return _pipeline("parse")(text)
 
 
 @lru_cache(maxsize=4096)  # a question's head noun is asked for by several stages

@@ -2040,6 +2040,24 @@ def test_why_is_not_answered_by_a_sentence_that_only_states_what_happened(tmp_pa
     assert reply.answered and "river restoration" in reply.text, reply.text
 
 
+def test_what_was_decided_or_asked_next_is_no_reason_but_what_for_is(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers noted that queues at some ferry ports reached three hours in the summer "
+         "of 2030 and asked the Commission to propose practical solutions.\n\n"
+         "Ministers decided to postpone the vote on the trawler levy to 2032.\n\n"
+         "The Commission set up a new task force to reduce delays at harbours."),
+    )
+    for question in ("Why did queues at some ferry ports reach three hours in the summer "
+                     "of 2030?", "Why did ministers decide to postpone the vote on the trawler "
+                     "levy to 2032?"):
+        reply = bot.ask(question)
+        assert not reply.answered and "no reason" in reply.text, (question, reply.text)
+    reply = bot.ask("Why did the Commission set up a new task force?")
+    assert reply.answered and "reduce delays" in reply.text, reply.text
+
+
 def test_a_year_in_a_premise_the_question_opens_with_is_not_the_year_asked(tmp_path):
     bot = _councils(
         tmp_path,
