@@ -63,6 +63,10 @@ MAX_NAMED_SENTENCES = 4
 QUOTE_SENTENCES = 3  # an attribution line brings at most this much of its quotation
 # Places a question asks to name ("which member states"), not where something was.
 INSTANCE_NOUNS = frozenset("countries country states state".split())
+# Places that go by a name the entity model may read as a body's ("at Palazzo Pitti").
+BUILDING_NOUNS = frozenset("building buildings hotel hotels hall halls room rooms venue venues"
+                           .split())
+_AT = re.compile(r"\bat\s+(?:the\s+)?$", re.I)
 PLACE_LABELS = KIND_LABELS["place"]
 PLACE_KEYS = ("place", "location", "city", "venue")  # front-matter keys that name a place
 # What a release's title lines say without words: where and when its meeting took place.
@@ -177,6 +181,7 @@ _DATE_WITHIN = re.compile(
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|expected to)\b", re.IGNORECASE)
 # A word that stands for something named before it ("it will cost", "their share").
 _POINTING = re.compile(r"\b(?:it|its|they|their|this|these|those|such)\b", re.I)
+_REFERRING = re.compile(r"\b(?:its|their|there)\b|\b[Tt]he [a-z]+['’]s\b")
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 POINTS_BACK = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:this|these|those|they|it|its|such|both|he|she|his|her)\b",
@@ -257,6 +262,9 @@ class Assessor:
         if kind in ("person", "human") and not self._does(asked, text):
             return False
         facts = new_facts(kind, text, asked)
+        if kind == "place" and asked_noun(asked.split("\n")[0]) in BUILDING_NOUNS:
+            facts += [f for f in new_facts("name", text, asked)
+                      if f.label == "ORG" and _AT.search(text[:f.start])]
         if kind == "date" and _WEEKDAY_ASKED.search(asked):  # "what day of the week …?"
             facts = [f for f in facts if any(w in WEEKDAYS for w in words(f.text))]
         within = _DATE_WITHIN.search(asked.split("\n")[0])
@@ -910,17 +918,21 @@ class Assessor:
         wanted = [(owner, noun, leads) for owner, noun, leads in _owned_nouns(first_line)
                   if owner[:1].isupper() or not leads and noun == noun_asked]
         asked, stated = [], set()
-        written = [w for sentence in sentences for w in words_as_written(sentence)]
         # (a name shortened or made an adjective is looked for among places and peoples)
         places = {w for sentence in sentences for f in find_facts(sentence)
                   if f.label in ("GPE", "NORP", "LOC") for w in words_as_written(f.text)}
         for owner, noun, leads in wanted:
-            # (written, in some form, where the figure is given, in a sentence that
-            # speaks of the thing asked when one does: "Greece lost a fifth of its
-            # farmers" gives no share of Greece's territory)
+            # The owner is looked for where the figure is given, but not in a sentence
+            # of another thing of its ("Greece lost a fifth of its farmers" gives no
+            # share of Greece's territory); none is looked for when the thing asked is
+            # owned by a word pointing back ("its territory", "the country's schools",
+            # "the port there"): the owner may be named before.
+            spoken = [sentence for sentence in sentences if self._speaks_of(noun, sentence)]
+            if any(_REFERRING.search(sentence) for sentence in spoken):
+                continue
             speaking = [w for sentence in sentences
-                        if stem(noun.lower()) in {stem(x) for x in words(sentence)}
-                        for w in words_as_written(sentence)] or written
+                        if sentence in spoken or not self._of_its_other(noun, sentence)
+                        for w in words_as_written(sentence)]
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in speaking):
                 continue
@@ -938,6 +950,21 @@ class Assessor:
                 asked.append(_owned(owner, noun, leads))
                 stated |= {_owned(other, noun, placed) for other, placed in rivals}
         return (list(dict.fromkeys(asked)), sorted(stated)) if asked else None
+
+    def _of_its_other(self, noun: str, sentence: str) -> bool:
+        """Whether a sentence gives a thing of "its" or "their" that is not the noun
+        asked nor close to it in meaning ("Greece lost a fifth of its farmers")."""
+        tokens = list(tagged(sentence))
+        owned = [next((t.lower_ for t in tokens[o.i + 1:o.i + 4] if t.pos_ == "NOUN"), "")
+                 for o in tokens if o.lower_ in ("its", "their")]
+        return any(w and stem(w) != stem(noun.lower()) and not self._close([noun.lower()], [w])
+                   for w in owned)
+
+    def _speaks_of(self, noun: str, sentence: str) -> bool:
+        """Whether a sentence writes a noun, or a word close to it in meaning
+        ("harbours" for "ports")."""
+        said = content_words(sentence)
+        return stem(noun.lower()) in {stem(w) for w in said} or self._close([noun.lower()], said)
 
     def _named_otherwise(self, owner: str, written: list[str], rivals: set[str],
                          question: str) -> bool:
@@ -1315,9 +1342,14 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
             if last is not None:
                 pairs.append((last.text, token.text, False))
         elif following and following[0].lower_ == "in":  # "schools in the EU"
-            place = next((t for t in tokens[token.i + 2:token.i + 4] if t.pos_ != "DET"), None)
-            if place is not None and place.pos_ == "PROPN" and place.text[:1].isupper():
-                pairs.append((place.text, token.text, False))
+            start = token.i + 2 + (token.i + 2 < len(tokens) and tokens[token.i + 2].pos_ == "DET")
+            name = []
+            for later in tokens[start:]:  # (a name's last word: "the European *Parliament*")
+                if later.pos_ != "PROPN" or not later.text[:1].isupper():
+                    break
+                name.append(later)
+            if name:
+                pairs.append((name[-1].text, token.text, False))
     return pairs
 
 
@@ -1742,10 +1774,22 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
         if any(asked.get(w.lower(), w.lower()) not in lemmas for w in unmet):
             return False
     # ("set up to protect …", "EUR 5 million to support …"; not "decided to postpone",
-    # "asked the Commission to present": what was decided or asked is no purpose)
+    # "asked the Commission to present": what was decided or asked for is no purpose)
     tokens = parsed(quoted)
     return not any(t.lower_ == "to" and t.i + 1 < len(tokens) and tokens[t.i + 1].tag_ == "VB"
-                   and tokens[t.i + 1].dep_ not in ("xcomp", "ccomp") for t in tokens)
+                   and not _complement(tokens[t.i + 1]) for t in tokens)
+
+
+_ASKING = frozenset("ask invite call urge request encourage".split())
+
+
+def _complement(verb) -> bool:
+    """Whether a to-verb completes the verb it depends on (by the dependency parse):
+    right after it ("decided to postpone") or after a verb of asking ("asked the
+    Commission to present")."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "ccomp") and head.pos_ in ("VERB", "AUX") and (
+        head.i == verb.i - 2 or head.lemma_.lower() in _ASKING)
 
 
 _ORDINAL_WORDS = {w: n for n, w in enumerate(

@@ -513,7 +513,8 @@ KIND_OF_NOUN = {
     **dict.fromkeys("age ages rate rates limit ceiling ceilings threshold thresholds"
                     " quota quotas fee tariff tariffs".split(), "measure"),
     **dict.fromkeys("city cities country countries place places town towns venue venues"
-                    " location locations state states region regions site sites".split(),
+                    " location locations state states region regions site sites"
+                    " building buildings hotel hotels hall halls room rooms".split(),
                     "place"),
     **dict.fromkeys("person persons people minister ministers commissioner commissioners"
                     " official officials president spokesperson director secretary speaker"

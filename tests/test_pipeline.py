@@ -1476,6 +1476,45 @@ def test_a_figure_of_a_country_s_schools_is_not_given_by_one_of_schools_in_the_e
     assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
 
 
+def test_an_owner_named_before_a_word_pointing_back_or_beside_another_word_owns_its_figure(
+        tmp_path):
+    for n, (body, question) in enumerate((
+        ("Greece was the member state hardest hit by the 2030 drought. Some 40% of its "
+         "territory was affected, compared with 15% of EU territory.",
+         "What share of the territory of Greece was affected by the 2030 drought?"),
+        ("Italy presented its national recovery plan. The plan's budget of EUR 190 billion "
+         "is the largest of all, ahead of the Spanish plan.",
+         "What is the budget of the recovery plan of Italy?"),
+        ("Harbours in Spain handled 560 million tonnes of cargo in 2030. EU ports as a whole "
+         "handled 3.5 billion tonnes of cargo.",
+         "How many tonnes of cargo did Spain's ports handle in 2030?"),
+        ("The European Parliament adopted its position in April 2031. The Parliament's vote "
+         "took place on 3 May 2031, with 420 votes in favour.",
+         "How many votes in favour did the vote in the European Parliament get?"),
+    )):
+        folder = tmp_path / f"case{n}"
+        folder.mkdir()
+        bot = _councils(folder, ("spring", "Oslo", "11 March 2031", body),
+                        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."))
+        verdict = _assess(bot, question)
+        assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, \
+            (question, verdict.reason)
+
+
+def test_a_building_asked_for_is_named_by_where_they_met_not_by_the_town(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Fisheries ministers met on Tuesday at Villa Solberg in Oslo. They discussed eels."),
+        ("summer", "Riga", "5 June 2031", "Fisheries ministers met in Riga on Thursday. They "
+         "discussed herring."),
+    )
+    reply = bot.ask("In which building in Oslo did the fisheries ministers meet?")
+    assert reply.answered and "Villa Solberg" in reply.text, reply.text
+    reply = bot.ask("In which hotel in Riga did the fisheries ministers meet?")
+    assert not reply.answered, reply.text
+
+
 def test_a_family_name_with_a_particle_is_a_name_whose_role_can_be_asked(tmp_path):
     bot = _councils(
         tmp_path,
@@ -2056,6 +2095,23 @@ def test_what_was_decided_or_asked_next_is_no_reason_but_what_for_is(tmp_path):
         assert not reply.answered and "no reason" in reply.text, (question, reply.text)
     reply = bot.ask("Why did the Commission set up a new task force?")
     assert reply.answered and "reduce delays" in reply.text, reply.text
+
+
+def test_a_purpose_after_an_object_is_a_reason_whatever_the_parse_calls_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Council imposed sanctions on three trawler owners to deter illegal fishing.\n\n"
+         "The Council invited the Commission to use the reserve to support fishers hit by "
+         "storms.\n\n"
+         "The Council appointed a special envoy to coordinate the response."),
+    )
+    for question, reason in (
+            ("Why did the Council impose sanctions on three trawler owners?", "deter"),
+            ("Why did the Council invite the Commission to use the reserve?", "support"),
+            ("Why did the Council appoint a special envoy?", "coordinate")):
+        reply = bot.ask(question)
+        assert reply.answered and reason in reply.text, (question, reply.text)
 
 
 def test_a_year_in_a_premise_the_question_opens_with_is_not_the_year_asked(tmp_path):
