@@ -1427,52 +1427,35 @@ def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_p
     assert verdict.signals["unknown_name"] == 0.0, verdict.signals
 
 
-def test_an_owner_named_where_the_thing_is_not_spoken_of_does_not_own_its_figure(tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "Storms damaged around 30% of the EU's coastline in the winter of 2030. "
-         "Portugal lost 25% of its trawlers to storms in 2030."),
-        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas."),
-    )
-    verdict = _assess(bot, "What share of Portugal's coastline was damaged by storms in 2030?")
-    assert not verdict.answerable
-    assert verdict.reason == "Its closest passages speak of EU coastline, not Portugal coastline"
-    verdict = _assess(bot, "What share of the EU's coastline was damaged by storms in 2030?")
-    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
-
-
-def test_a_figure_of_the_harbour_of_a_town_is_not_given_by_one_of_eu_harbours(tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "Inspectors seized 312 illegal nets in EU harbours in 2030, most of them in the "
-         "harbours of Vigo, Brest and Aberdeen."),
-        ("summer", "Riga", "5 June 2031", "Ministers discussed eel quotas with harbour "
-         "masters from Bergen."),
-    )
-    verdict = _assess(bot, "How many illegal nets were seized in the harbour of Bergen in 2030?")
-    assert not verdict.answerable
-    assert verdict.reason.startswith("Its closest passages speak of ") \
-        and verdict.reason.endswith("not Bergen harbour"), verdict.reason
-    verdict = _assess(bot, "How many illegal nets were seized in EU harbours in 2030?")
-    assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
-
-
-def test_a_figure_of_a_country_s_schools_is_not_given_by_one_of_schools_in_the_eu(tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "In the 2030-2031 school year, some 9,000 pupils from Syria were enrolled in "
-         "schools in the EU, while 2,000 followed only Syrian online lessons."),
-        ("summer", "Riga", "5 June 2031", "Danish ministers discussed eel quotas."),
-    )
-    verdict = _assess(bot, "How many pupils from Syria were enrolled in Danish schools in "
-                           "2030-2031?")
-    assert not verdict.answerable
-    assert verdict.reason == "Its closest passages speak of EU schools, not Danish schools"
-    verdict = _assess(bot, "How many pupils from Syria were enrolled in schools in the EU in "
-                           "2030-2031?")
+@pytest.mark.parametrize("body, other, vetoed, reason, answered", [
+    # The owner is named only in a sentence about another thing of its.
+    ("Storms damaged around 30% of the EU's coastline in the winter of 2030. "
+     "Portugal lost 25% of its trawlers to storms in 2030.", "Ministers discussed eel quotas.",
+     "What share of Portugal's coastline was damaged by storms in 2030?",
+     "Its closest passages speak of EU coastline, not Portugal coastline",
+     "What share of the EU's coastline was damaged by storms in 2030?"),
+    # A name owns a thing after "of" ...
+    ("Inspectors seized 312 illegal nets in EU harbours in 2030, most of them in the "
+     "harbours of Vigo, Brest and Aberdeen.",
+     "Ministers discussed eel quotas with harbour masters from Bergen.",
+     "How many illegal nets were seized in the harbour of Bergen in 2030?",
+     "Its closest passages speak of EU harbour, Vigo harbour, not Bergen harbour",
+     "How many illegal nets were seized in EU harbours in 2030?"),
+    # ... and after "in"; a name the question writes ("from Syria") is not the owner's.
+    ("In the 2030-2031 school year, some 9,000 pupils from Syria were enrolled in "
+     "schools in the EU, while 2,000 followed only Syrian online lessons.",
+     "Danish ministers discussed eel quotas.",
+     "How many pupils from Syria were enrolled in Danish schools in 2030-2031?",
+     "Its closest passages speak of EU schools, not Danish schools",
+     "How many pupils from Syria were enrolled in schools in the EU in 2030-2031?"),
+], ids=["named-beside-another-thing", "after-of", "after-in"])
+def test_a_figure_of_one_owner_is_not_given_by_another_owner_s_in_any_form(
+        tmp_path, body, other, vetoed, reason, answered):
+    bot = _councils(tmp_path, ("spring", "Oslo", "11 March 2031", body),
+                    ("summer", "Riga", "5 June 2031", other))
+    verdict = _assess(bot, vetoed)
+    assert not verdict.answerable and verdict.reason == reason, verdict.reason
+    verdict = _assess(bot, answered)
     assert verdict.signals["unknown_name"] == 0.0 and verdict.answerable, verdict.signals
 
 
