@@ -936,8 +936,8 @@ class Assessor:
             if stem(owner.lower()) in titled or any(
                     self._same_owner(owner, w, w in places) for w in speaking):
                 continue
-            # (a name owns a thing before it or after "of": "EU ports", "the port of
-            # Bari")
+            # (a name owns a thing before it or after "of" or "in": "EU ports", "the
+            # port of Bari", "ports in Spain")
             named = owner[:1].isupper()
             rivals = {(other, placed) for sentence in sentences
                       for other, their, placed in _owned_nouns(sentence)
@@ -1342,9 +1342,10 @@ def _owned_nouns(text: str) -> list[tuple[str, str, bool]]:
             if last is not None:
                 pairs.append((last.text, token.text, False))
         elif following and following[0].lower_ == "in":  # "schools in the EU"
-            start = token.i + 2 + (token.i + 2 < len(tokens) and tokens[token.i + 2].pos_ == "DET")
             name = []
-            for later in tokens[start:]:  # (a name's last word: "the European *Parliament*")
+            for later in tokens[token.i + 2:]:  # (its last word: "the European *Parliament*")
+                if later.pos_ == "DET" and not name:
+                    continue
                 if later.pos_ != "PROPN" or not later.text[:1].isupper():
                     break
                 name.append(later)
@@ -1767,7 +1768,7 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
     verb is one when it says what for, by the dependency parse)."""
     if not _WHY.search(question) or _CAUSE.search(quoted):
         return False
-    tokens = tagged(quoted)
+    tokens = parsed(quoted)
     if unmet:
         lemmas = {t.lemma_.lower() for t in tokens}
         asked = {t.lower_: t.lemma_.lower() for t in tagged(question)}
@@ -1775,7 +1776,6 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
             return False
     # ("set up to protect …", "EUR 5 million to support …"; not "decided to postpone",
     # "asked the Commission to present": what was decided or asked for is no purpose)
-    tokens = parsed(quoted)
     return not any(t.lower_ == "to" and t.i + 1 < len(tokens) and tokens[t.i + 1].tag_ == "VB"
                    and not _complement(tokens[t.i + 1]) for t in tokens)
 
