@@ -181,6 +181,7 @@ _DATE_WITHIN = re.compile(
 _FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|expected to)\b", re.IGNORECASE)
 # A word that stands for something named before it ("it will cost", "their share").
 _POINTING = re.compile(r"\b(?:it|its|they|their|this|these|those|such)\b", re.I)
+# A word that points back to an owner named before ("its share", "the country's ports").
 _REFERRING = re.compile(r"\b(?:its|their|there)\b|\b[Tt]he [a-z]+['’]s\b")
 # A sentence that opens by pointing back ("One of these priorities is …") means little alone.
 POINTS_BACK = re.compile(
