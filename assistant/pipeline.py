@@ -370,8 +370,11 @@ class Assistant:
         unnamed = bool(named or compared) and asked_kind(focus or query) not in HEADER_KINDS
         if unnamed:
             if focus:  # a follow-up: the meeting it borrows picked the release too
-                query = without_naming(query, bool(compared))
-            focus = without_naming(focus or query, bool(compared))
+                query = without_naming(query, borrowed=bool(compared))
+            # Words describing a meeting ("the telecom ministers") tell apart the
+            # releases of its month until one is left.
+            focus = without_naming(focus or query,
+                                   described=bool(compared) or len(named or []) == 1)
         if within:  # one of the meetings compared, searched alone
             retrieval = loaded.retriever.retrieve(query, focus, within)
         else:

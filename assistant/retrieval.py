@@ -396,19 +396,31 @@ _PERIOD = re.compile(
 MEETING_WORDS = frozenset("meeting meetings council councils session sessions release".split())
 
 
-def without_naming(question: str, described: bool = False) -> str:
+def without_naming(question: str, described: bool = False, borrowed: bool = False) -> str:
     """The question without the words that name its meeting ("Who is quoted on returns
     at the March 2031 Council?" -> "Who is quoted on returns at the?"): they pick the
-    release, and would otherwise make its title the sentence that matches best.
-    described: also without the words that describe each meeting, for a question that
-    compares two or more it mentions ("the *health* ministers' meeting"): they are no
-    topic there."""
+    release, and would otherwise make its title or opening line the sentence that
+    matches best.
+    described: the release each meeting named is known (one, or each meeting compared
+    is searched alone), so the words describing it go too, where they stand: "the
+    health ministers' meeting" names a meeting, "health data" after it is what is
+    asked. A question that is all naming keeps them.
+    borrowed: a follow-up with the earlier turn's words as a bag (no phrases left):
+    the words describing two or more meetings it mentions go wherever they stand."""
     naming = [f for f in find_facts(question)
               if f.label in _DATE_LABELS | _PLACE_LABELS and _names_meeting(f, question)]
     for fact in reversed(naming):
         question = question[:fact.start] + question[fact.end:]
-    mentions = meeting_mentions(question) if described else []
-    describing = {w for mention in mentions for w in mention} if len(mentions) > 1 else set()
+    mentions = _mentions(question) if described or borrowed else []
+    describing = set()
+    if borrowed and len(mentions) > 1:
+        describing = {w for mention, _, _ in mentions for w in mention}
+    elif described:
+        topic = question
+        for _, start, end in reversed(mentions):
+            topic = topic[:start] + topic[end:]
+        if any(w not in MEETING_WORDS for w in content_words(topic)):
+            question = topic
     return " ".join(w for w in question.split() if re.sub(
         r"['’]s?$", "", w.lower().strip("?.,!")) not in MEETING_WORDS | describing)
 

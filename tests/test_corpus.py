@@ -272,6 +272,27 @@ def test_the_words_describing_a_meeting_pick_among_releases_of_the_same_month(tm
                           "each decide?", headers, descriptions) is None
 
 
+@pytest.mark.parametrize("question, described, kept, gone", [
+    # The words naming the meeting go where they stand, not where they are the topic.
+    ("What did the health ministers' meeting in Riga say about health data?", True,
+     ["say", "health data"], ["Riga", "ministers", "meeting"]),
+    ("Who is quoted on returns at the March 2031 Council?", False,
+     ["quoted on returns"], ["March", "2031", "Council"]),
+    # Until the release is known, the describing words still tell it apart.
+    ("Under which Presidency did the telecom ministers meet in June 2031?", False,
+     ["telecom ministers"], ["June"]),
+    # A question that is all naming keeps them: something must be searched for.
+    ("What did the informal transport ministers' meeting in Gdansk do?", True,
+     ["transport"], ["Gdansk"]),
+])
+def test_a_question_without_the_words_naming_its_meeting(question, described, kept, gone):
+    from assistant.retrieval import without_naming
+
+    rest = without_naming(question, described=described)
+    assert all(words in rest for words in kept), rest
+    assert not any(word in rest.split() for word in gone), rest
+
+
 def test_a_date_without_month_weekday_or_number_names_no_meeting(tmp_path):
     _meeting(tmp_path, "spring", "Valletta", "3-4 April 2031")
     (tmp_path / "winter.md").write_text(

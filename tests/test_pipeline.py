@@ -1941,6 +1941,29 @@ def test_a_title_that_only_names_the_meeting_asked_about_brings_its_best_body_se
     assert [sp.passage.id for sp, _, _ in chosen] == ["spring#head", body.passage.id]
 
 
+def test_words_describing_the_one_meeting_asked_about_do_not_pick_its_opening_line(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "transport.md").write_text(
+        "# Informal meeting of transport ministers, Gdansk, 3 March 2031\n\n"
+        "Gdansk, 3 March 2031\n\n"
+        "Transport ministers of the EU member states met in Gdansk for an informal "
+        "meeting on rail and road transport hosted by the Polish Presidency.\n\n"
+        "Ministers also discussed the future of night trains and the funding of "
+        "cross-border rail links.\n")
+    (folder / "energy.md").write_text(
+        "# Informal meeting of energy ministers, Riga, 3 March 2031\n\n"
+        "Riga, 3 March 2031\n\nEnergy ministers of the EU member states met in Riga for "
+        "an informal meeting on grids.\n\nMinisters discussed the electricity grid.\n")
+    bot = tiny_assistant(folder, tmp_path / "data")
+    reply = bot.ask("What did the Polish Presidency's informal meeting of transport "
+                    "ministers discuss about trains?")
+    # (the opening line holds every word that named the meeting, and no trains)
+    assert reply.answered and "night trains" in reply.text, reply.text
+    assert {c.doc_slug for c in reply.citations} == {"transport"}
+    assert_exact(bot, reply)
+
+
 def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_names(tmp_path):
     # Many paragraphs name the meeting; only one speaks of the topic asked about.
     oslo = "\n\n".join(
