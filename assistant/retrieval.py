@@ -19,6 +19,7 @@ from .types import ScoredPassage, Span
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 CANDIDATES = 20  # how deep each ranking looks before fusion
 LEXICAL_WEIGHT = 0.3  # share of word overlap in a sentence's score
+HEADING_SHARE = 0.5  # what a query word counts for when only a sentence's heading has it
 EXACT_SEARCH = 2000  # passages: a release filter this small is searched here, exactly
 TERM_SIMILARITY = 0.55  # a word the corpus never uses stands for its nearest corpus word above this
 
@@ -171,23 +172,38 @@ class Retriever:
         query_stems = set(content_stems(query))
         for sp in passages:
             scored: list[tuple[Span, float]] = []
+            heading = self._topic_heading(sp.passage)
             for n, span in enumerate(sp.passage.sentences, 1):
                 stored = vectors.get(sentence_key(sp.passage, n))
                 similarity = cosine(vector, stored) if stored is not None else 0.0
-                overlap = self._overlap(query_stems, sp.passage.sentence_text(span))
+                overlap = self._overlap(query_stems, sp.passage.sentence_text(span), heading)
                 score = (1 - LEXICAL_WEIGHT) * similarity + LEXICAL_WEIGHT * overlap
                 scored.append((span, score))
             sp.best_sentences = sorted(scored, key=lambda item: item[1], reverse=True)
 
 
-    def _overlap(self, query_stems: set[str], sentence: str) -> float:
-        """Share of the query's words found in the sentence, rare words weighing more."""
+    def _topic_heading(self, passage) -> str:
+        """The heading a passage sits under, which says what each sentence under it is
+        about ("Artificial intelligence" over "progress on the digital omnibus"); not a
+        title line of its release, which every opening sentence would share."""
+        head = f"{passage.doc_slug}#head"
+        titles = self.corpus.passage(head).text if self.corpus.has_passage(head) else ""
+        if passage.section in titles or passage.section == passage.doc_title:
+            return ""
+        return passage.section
+
+    def _overlap(self, query_stems: set[str], sentence: str, heading: str = "") -> float:
+        """Share of the query's words found in the sentence, rare words weighing more;
+        a word found only in the heading above it counts half (it says what the
+        sentence is about, not what it says)."""
         if not query_stems:
             return 0.0
         # Words the corpus never uses count as common: they cannot be matched anyway.
         weight = {s: self._idf.get(s, 1.0) for s in query_stems}
         found = query_stems & set(content_stems(sentence))
-        return sum(weight[s] for s in found) / sum(weight.values())
+        above = (query_stems & set(content_stems(heading))) - found
+        return (sum(weight[s] for s in found) + HEADING_SHARE * sum(weight[s] for s in above)) \
+            / sum(weight.values())
 
 
 _DATE_LABELS = {"DATE"}

@@ -1964,6 +1964,22 @@ def test_words_describing_the_one_meeting_asked_about_do_not_pick_its_opening_li
     assert_exact(bot, reply)
 
 
+def test_a_heading_says_what_the_sentences_under_it_are_about(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers met in Oslo to discuss transport.\n\n## Road safety\n\n"
+         "Ministers agreed to fund new speed cameras on main roads from 2032.\n\n"
+         "## Night trains\n\nMinisters agreed to fund twelve new routes from 2032.\n\n"
+         "## Ports\n\nMinisters agreed to fund new cranes in ports from 2032."),
+        ("summer", "Riga", "5 June 2031", "Ministers discussed eel stocks."),
+    )
+    reply = bot.ask("What did ministers agree on night trains?")
+    assert reply.answered and "twelve new routes" in reply.text, reply.text
+    assert "speed cameras" not in reply.text and "cranes" not in reply.text
+    assert_exact(bot, reply)
+
+
 def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_names(tmp_path):
     # Many paragraphs name the meeting; only one speaks of the topic asked about.
     oslo = "\n\n".join(
