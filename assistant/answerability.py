@@ -44,7 +44,7 @@ from .facts import (
     spell_out,
     tagged,
 )
-from .retrieval import MEETING_WORDS, TERM_SIMILARITY, Retrieval, without_naming
+from .retrieval import TERM_SIMILARITY, Retrieval
 from .tables import CorpusTables
 from .text import STOPWORDS, content_stems, content_words, stem, words, words_as_written
 from .types import ScoredPassage, Span
@@ -246,7 +246,6 @@ class Assessor:
         self._corpus_numbers = tables.numbers
         self._lower_case = tables.lower_case
         self._initials, self._vocabulary = tables.initials, tables.vocabulary
-        self._headers = tables.headers
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
         self._first_paragraphs: dict[str, object] = {}
@@ -779,7 +778,6 @@ class Assessor:
                                               for sp, span, _ in chosen)
                             if any(f.label in KIND_LABELS["count"] for f in find_facts(text)))
         after_release = self._after_release(question, chosen)
-        untold = [] if any(given) else self._beyond_opening(question, chosen)
         other_ordinals = _other_ordinals(question, quoted, " ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
             for sp, _, _ in chosen))
@@ -825,8 +823,7 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
-                                       or other_ordinals or now_for_start or after_release
-                                       or untold)),
+                                       or other_ordinals or now_for_start or after_release)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
             "other_year": float(bool(other_years)),
@@ -867,9 +864,6 @@ class Assessor:
                            f"cannot report what happened then")
         if now_for_start:
             reasons.append("Its closest passages give the figure as it is now, not at the start")
-        if untold:
-            reasons.append(f"Its closest passages only say which meeting it was, not "
-                           f"{', '.join(f'“{w}”' for w in untold[:3])}")
         if not holds_kind:
             reasons.append(f"None of its passages gives {KIND_NOUNS[missing[0]]}")
         if unseen:
@@ -879,28 +873,6 @@ class Assessor:
         elif len(new) < 2 and not is_yes_no(question):
             reasons.append("Its closest passages only repeat the question")
         return signals, reasons
-
-    def _beyond_opening(self, question: str, chosen: list[Candidate]) -> list[str]:
-        """The words of what is asked that an answer made only of a release's opening
-        lines (its title, dateline and lead: who met, where, when) neither says nor
-        comes close to in meaning ("the weather", "the lunch menu"); [] when some chosen
-        sentence is in its body. The words naming the meeting are not what is asked."""
-        def opening(sp, span) -> bool:  # (a lead that says where or when they met)
-            header = self._headers.get(sp.passage.doc_slug, set())
-            return sp.passage.id.endswith("#head") or self._lead_line(sp.passage, span) and any(
-                f.label in PLACE_LABELS | {"DATE"} and set(words(f.text)) <= header
-                for f in find_facts(sp.passage.sentence_text(span)))
-
-        if not all(opening(sp, span) for sp, span, _ in chosen):
-            return []
-        rest = without_naming(question.split("\n")[0], described=True)
-        asked = [t.lower_ for t in tagged(rest) if t.pos_ in _TOPIC_POS
-                 and t.lower_ not in MEETING_WORDS | KIND_OF_NOUN.keys()
-                 and t.lower_ in content_words(t.text)]
-        said = content_words(" ".join(sp.passage.sentence_text(span) for sp, span, _ in chosen))
-        stems = {stem(w) for w in said}
-        return [w for w in dict.fromkeys(asked)
-                if stem(w) not in stems and not self._close([w], said)]
 
     def _other_names(self, question: str, evidence: tuple[str, ...], chosen: list[Candidate]):
         """(names asked, names stated) when a fact is asked about a place or a named
@@ -1212,10 +1184,6 @@ class Assessor:
                     sp, score = scored.get((passage.id, span), (ScoredPassage(passage, 0.0), 0.0))
                     named.append((sp, span, score))
         return named[:MAX_NAMED_SENTENCES]
-
-
-# The words a question asks with (not "hey", "what", "the").
-_TOPIC_POS = frozenset(("NOUN", "VERB", "ADJ", "PROPN", "ADV"))
 
 
 def _complete(candidates: list[Candidate], query_stems: set[str], limit: int):

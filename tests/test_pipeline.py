@@ -1980,26 +1980,6 @@ def test_a_heading_says_what_the_sentences_under_it_are_about(tmp_path):
     assert_exact(bot, reply)
 
 
-def test_opening_lines_answer_which_meeting_it_was_not_what_they_never_say(tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "Fisheries ministers met in Oslo on Tuesday for the Fisheries Council, which "
-         "focused on herring stocks.\n\n## Herring\n\nThe herring quota for 2032 is cut by "
-         "10%.\n\n## Control\n\nInspectors will check landings in ports from May."),
-        ("summer", "Riga", "5 June 2031", "Fisheries ministers met in Riga to discuss eels."),
-    )
-    for question in ("What was the weather like when fisheries ministers met in Oslo?",
-                     "What did the fisheries ministers who met in Oslo eat for lunch?"):
-        reply = bot.ask(question)
-        assert not reply.answered, reply.text
-        assert "only say which meeting it was" in reply.text, reply.text
-    # What the opening lines do say is still answered from them.
-    assert bot.ask("What did the March Fisheries Council focus on?").answered
-    held = bot.ask("Where was the March Fisheries Council held?")
-    assert held.answered and "Oslo" in held.text
-
-
 def test_meetings_compared_on_a_topic_are_searched_for_the_topic_not_for_their_names(tmp_path):
     # Many paragraphs name the meeting; only one speaks of the topic asked about.
     oslo = "\n\n".join(
