@@ -317,15 +317,11 @@ def _described_before(tokens, at: int) -> tuple[list[str], int]:
 _AFTER_NOUN = frozenset("in of on at held".split())
 
 
-def meeting_mentions(question: str) -> list[list[str]]:
-    """Each meeting the question names, in order, as the words that say which it is:
-    those before its meeting noun and the date or place right after it ("the energy
-    ministers' meeting in Dublin" -> ["energy", "dublin"])."""
-    return [mention for mention, _, _ in _mentions(question)]
-
-
 def _mentions(question: str) -> list[tuple[list[str], int, int]]:
-    """meeting_mentions, each with where it starts and ends in the question."""
+    """Each meeting the question names, in order, as the words that say which it is
+    (those before its meeting noun and the date or place right after it: "the energy
+    ministers' meeting in Dublin" -> ["energy", "dublin"]), with where the mention
+    starts and ends in the question."""
     tokens = list(tagged(question))
     mentions = []
     for i, token in enumerate(tokens):
