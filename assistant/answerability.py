@@ -146,10 +146,14 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|ge
 # Words that ask for a sum of money itself (not a share of it, nor what it is spent on),
 # and the currencies a sum is written in.
 _SUM_ASKED = re.compile(
-    r"\b(?:costs?|costing|spen[dt]|spending|pa(?:y|id)|money|cash|euros?)\b|\bEUR\b", re.I)
+    r"\b(?:costs?|costing|spen[dt]|spending|pa(?:y|id)|money|cash|euros?|budgets?|prices?|fees?"
+    r"|salar(?:y|ies)|revenues?|value)\b|\bEUR\b", re.I)
 _CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|cents?)\b|[€$£]", re.I)
-# ... but "how much of the cost", "how much more do they pay" ask for a share or a rise.
-_SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b", re.I)
+# ... but "how much of the cost", "how much more do they pay", "how much will the budget
+# grow" ask for a share or a change, which a percentage may give.
+_SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b|\b(?:ris(?:e|es|en|ing)|rose"
+                          r"|grow\w*|grew|increas\w*|decreas\w*|fall\w*|fell|drop\w*|cut"
+                          r"|reduc\w*|chang\w*)\b", re.I)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)

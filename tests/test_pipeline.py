@@ -2163,6 +2163,24 @@ def test_a_currency_is_not_whose_budget_it_is(tmp_path):
     assert reply.answered and "EUR 40 million" in reply.text, reply.text
 
 
+def test_a_budget_or_a_price_is_a_sum_of_money_not_any_figure(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "The Eel Agency presented its yearly report: eel catches fell by 12% in 2030. "
+         "The Agency's budget will grow by 5% in 2032."),
+    )
+    for question in ("What is the annual budget of the Eel Agency?",
+                     "What price did eels fetch at auction in 2030?"):
+        reply = bot.ask(question)
+        assert not reply.answered, reply.text
+    # ... but how much a budget changes is met by a share
+    for question in ("By how much will the Eel Agency's budget grow in 2032?",
+                     "How much will the Eel Agency's budget increase in 2032?"):
+        reply = bot.ask(question)
+        assert reply.answered and "5%" in reply.text, reply.text
+
+
 def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
     bot = _councils(
         tmp_path,
