@@ -148,6 +148,8 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|spen[dt]|pa(?:y|id)|receiv\w*|ge
 _SUM_ASKED = re.compile(
     r"\b(?:costs?|costing|spen[dt]|spending|pa(?:y|id)|money|cash|euros?|budgets?|prices?|fees?"
     r"|salar(?:y|ies)|revenues?|value)\b|\bEUR\b", re.I)
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z\d]{2,}\b")
+_CURRENCY_CODES = frozenset("eur usd gbp chf".split())
 _CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|cents?)\b|[€$£]", re.I)
 # ... but "how much of the cost", "how much more do they pay", "how much will the budget
 # grow" ask for a share or a change, which a percentage may give.
@@ -1070,7 +1072,24 @@ class Assessor:
                     and all(s in self._corpus_stems for s in named) \
                     and not all(s in titled for s in named):
                 names.append((fact.text, named, place))
+        # An abbreviation names one body as surely as a name of two words, whatever the
+        # entity model takes it for ("AMLA" read as a person).
+        # (Not one the releases spell out in lower case: "free trade agreement (FTA)".)
+        for short in dict.fromkeys(_ABBREVIATION.findall(question)):
+            named = [stem(short.lower())]
+            if named[0] in self._corpus_stems and named[0] not in titled \
+                    and short.lower() not in _CURRENCY_CODES \
+                    and not any(short in name for name, _, _ in names) \
+                    and not self._common_abbreviation(short):
+                names.append((short, named, False))
         return names
+
+    def _common_abbreviation(self, short: str) -> bool:
+        """Whether a release spells the abbreviation out in lower case, as a thing
+        rather than a body's name ("a free trade agreement (FTA)")."""
+        spelled = re.compile(rf"(\w+)\s\({re.escape(short)}\)")
+        return any(match.group(1).islower() for document in self.corpus.documents
+                   for match in spelled.finditer(document.text))
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen

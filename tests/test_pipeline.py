@@ -2181,6 +2181,24 @@ def test_a_budget_or_a_price_is_a_sum_of_money_not_any_figure(tmp_path):
         assert reply.answered and "5%" in reply.text, reply.text
 
 
+def test_an_abbreviation_names_the_body_whose_figure_is_asked(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers heard the European Eel Monitoring Office (EEMO) on river barriers.\n\n"
+         "The Salmon Restoration Fund has a budget of EUR 40 million for 2031."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers welcomed the fisheries partnership agreement (FPA) with Norway.\n\n"
+         "The agreement is due to be signed on 3 May 2032."),
+    )
+    reply = bot.ask("What is EEMO's annual budget?")
+    assert not reply.answered, reply.text
+    assert "EEMO" in reply.text, reply.text  # says why
+    # (an abbreviation the release spells out in lower case names a thing, not a body)
+    reply = bot.ask("When is the FPA due to be signed?")
+    assert reply.answered and "3 May 2032" in reply.text, reply.text
+
+
 def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
     bot = _councils(
         tmp_path,
