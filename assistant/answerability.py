@@ -780,9 +780,14 @@ class Assessor:
         # ("how many … in 2031?" may also mean the meeting's year: a doubt, not a veto)
         # The year is a figure's: said in a sentence with a number, when one has any
         # (not "2031" of a sentence without, beside "a budget of €5 million for 2030").
-        numbered = " ".join(text for text in (sp.passage.sentence_text(span)
-                                              for sp, span, _ in chosen)
-                            if any(f.label in KIND_LABELS["count"] for f in find_facts(text)))
+        # Of the sentences with a figure, those of passages naming the body or place the
+        # figure is asked of, when there are any: a year another body's figure names
+        # ("repayments from 2031") does not give the year of this one's.
+        with_figure = [(sp, text) for sp, text in ((sp, sp.passage.sentence_text(span))
+                                                   for sp, span, _ in chosen)
+                       if any(f.label in KIND_LABELS["count"] for f in find_facts(text))]
+        numbered = " ".join(text for _, text in (
+            self._naming_asked(question, chosen, with_figure) or with_figure))
         after_release = self._after_release(question, chosen)
         other_ordinals = _other_ordinals(question, quoted, " ".join(
             f"{sp.passage.doc_title} {sp.passage.section} {sp.passage.text}"
@@ -1057,6 +1062,21 @@ class Assessor:
                 continue
             unnamed.append(_bare(name))
         return unnamed
+
+    def _naming_asked(self, question: str, chosen: list[Candidate], sentences: list[tuple]):
+        """The (passage, sentence) pairs whose passage names every place and named body
+        the question names (none when it names none)."""
+        names = self._asked_names(question.split("\n")[0], chosen, _BODY_LABELS | {"GPE"})
+        if not names:
+            return []
+        kept = []
+        for sp, text in sentences:
+            passage = f"{sp.passage.section} {sp.passage.text}"
+            said = [stem(w) for w in words(passage) if w not in STOPWORDS]
+            places = _place_words(passage)
+            if all(_names_there(named, place, said, places) for _, named, place in names):
+                kept.append((sp, text))
+        return kept
 
     def _asked_names(self, question: str, chosen: list[Candidate], labels) -> list[tuple]:
         """(name as written, its stems, whether a place) for each place, and each named

@@ -2199,6 +2199,22 @@ def test_an_abbreviation_names_the_body_whose_figure_is_asked(tmp_path):
     assert reply.answered and "3 May 2032" in reply.text, reply.text
 
 
+def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers heard the European Eel Monitoring Office (EEMO) on river barriers. "
+         "The EEMO budget for 2031 amounts to EUR 4 million.\n\n"
+         "Ministers agreed that national budgets should fund fish ladders, with repayments "
+         "of the eel loans estimated at EUR 2 billion a year from 2032."),
+    )
+    reply = bot.ask("What will EEMO's budget be in 2032?")
+    assert not reply.answered, reply.text
+    assert "2031" in reply.text, reply.text  # says why
+    reply = bot.ask("What will EEMO's budget be in 2031?")
+    assert reply.answered and "EUR 4 million" in reply.text, reply.text
+
+
 def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
     bot = _councils(
         tmp_path,
