@@ -155,7 +155,9 @@ _CURRENCY = re.compile(r"\b(?:EUR|USD|GBP|euros?|dollars?|cents?)\b|[€$£]", r
 # grow" ask for a share or a change, which a percentage may give.
 _SHARE_ASKED = re.compile(r"\bhow much (?:of|more|less|\w+er)\b|\b(?:ris(?:e|es|en|ing)|rose"
                           r"|grow\w*|grew|increas\w*|decreas\w*|fall\w*|fell|drop\w*|cut"
-                          r"|reduc\w*|chang\w*)\b", re.I)
+                          r"|reduc\w*|chang\w*|declin\w*|climb\w*|jump\w*|soar\w*|plung\w*"
+                          r"|rais\w*|lower\w*|(?:go|goes|going|gone|went)\s+(?:up|down))\b",
+                          re.I)
 # A total asked for ("how much in total", "the overall budget"), which a figure for
 # each one ("EUR 500 each", "EUR 3 per item") does not give.
 _TOTAL_ASKED = re.compile(r"\b(?:in total|total|overall|altogether|combined)\b", re.I)
@@ -252,6 +254,7 @@ class Assessor:
         self._corpus_numbers = tables.numbers
         self._lower_case = tables.lower_case
         self._initials, self._vocabulary = tables.initials, tables.vocabulary
+        self._abbreviation_heads: dict[str, set[str]] = {}  # "ENISA": {"agency"}
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
         self._first_paragraphs: dict[str, object] = {}
@@ -812,6 +815,11 @@ class Assessor:
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
             self._unnamed(question, chosen,
                           [f"{sp.passage.section} {sp.passage.text}" for sp, _ in figures])
+        # Whether a country or a named body did something ("Did Latvia back …?") is
+        # neither confirmed nor denied by passages that never name it.
+        unconfirmed = self._unnamed(question, chosen, [
+            f"{sp.passage.section} {sp.passage.text}" for sp, _, _ in chosen
+        ]) if is_yes_no(question) and not unnamed else []
         asked_stems = query_stems | set(content_stems(question))
         # What answers: the best sentence (with the quotation it attributes, when what
         # was said is asked), the sentences that give a kind asked (a dateline), and
@@ -834,6 +842,7 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
+                                       or unconfirmed
                                        or other_ordinals or now_for_start or after_release)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
@@ -859,6 +868,8 @@ class Assessor:
             asked_names, stated = other_names
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
                            f"not {', '.join(asked_names)}")
+        if unconfirmed:
+            reasons.append(f"Its closest passages never name {', '.join(unconfirmed)}")
         if unnamed and not other_names:
             reasons.append(f"The passages that give the figure asked for never name "
                            f"{', '.join(unnamed)}")
@@ -1040,28 +1051,15 @@ class Assessor:
                          if all(stem(w) in titled for w in words(full) if w not in STOPWORDS)}
 
     def _unnamed(self, question: str, chosen: list[Candidate], giving: list[str]) -> list[str]:
-        """The places (countries, towns) and named bodies (of two words or more) the
-        question names, that the corpus knows and the chosen releases' title lines do
-        not, which no text of giving names; none when giving is empty. "Ukrainian"
-        names Ukraine, and "the Alliance" the Ports Alliance."""
+        """The places (countries, towns) and named bodies (of two words or more, or an
+        abbreviation) the question names, that the corpus knows and the chosen releases'
+        title lines do not, which no text of giving names; none when giving is empty."""
         if not giving:
             return []
         text = " ".join(giving)
-        said = [stem(w) for w in words(text) if w not in STOPWORDS]
-        # Capitalised words: "the Board" names the Herring Advisory Board by its head,
-        # "EIB" the European Investment Bank by its initials.
-        heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", text)}
-        initials = set(re.findall(r"\b[A-Z]{2,}\b", text))
-        places = _place_words(text)
-        unnamed = []
-        for name, named, place in self._asked_names(question.split("\n")[0], chosen,
-                                                    _BODY_LABELS | {"GPE"}):
-            if _names_there(named, place, said, places) or not place and (
-                    {named[-1], _head(_whole_name(question, name))} & heads
-                    or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials):
-                continue
-            unnamed.append(_bare(name))
-        return unnamed
+        return [_bare(name) for name, named, place in self._asked_names(
+            question.split("\n")[0], chosen, _BODY_LABELS | {"GPE"})
+            if not self._names(question, name, named, place, text)]
 
     def _naming_asked(self, question: str, chosen: list[Candidate], sentences: list[tuple]):
         """The (passage, sentence) pairs whose passage names every place and named body
@@ -1069,14 +1067,25 @@ class Assessor:
         names = self._asked_names(question.split("\n")[0], chosen, _BODY_LABELS | {"GPE"})
         if not names:
             return []
-        kept = []
-        for sp, text in sentences:
-            passage = f"{sp.passage.section} {sp.passage.text}"
-            said = [stem(w) for w in words(passage) if w not in STOPWORDS]
-            places = _place_words(passage)
-            if all(_names_there(named, place, said, places) for _, named, place in names):
-                kept.append((sp, text))
-        return kept
+        return [(sp, text) for sp, text in sentences if all(
+            self._names(question, name, named, place, f"{sp.passage.section} {sp.passage.text}")
+            for name, named, place in names)]
+
+    def _names(self, question: str, name: str, named: list[str], place: bool, text: str) -> bool:
+        """Whether text names a place or body the question names (name as written, named
+        its stems): in full; "Ukrainian" names Ukraine; "the Board" the Herring Advisory
+        Board by its head; "EIB" the European Investment Bank by its initials; "the
+        agency" the European Union Agency for Cybersecurity (ENISA)."""
+        said = [stem(w) for w in words(text) if w not in STOPWORDS]
+        if _names_there(named, place, said, _place_words(text)):
+            return True
+        if place:
+            return False
+        heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", text)}
+        initials = set(re.findall(r"\b[A-Z]{2,}\b", text))
+        return bool({named[-1], _head(_whole_name(question, name))} & heads) \
+            or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials \
+            or name.isupper() and self._named_by_head(name, text)
 
     def _asked_names(self, question: str, chosen: list[Candidate], labels) -> list[tuple]:
         """(name as written, its stems, whether a place) for each place, and each named
@@ -1104,10 +1113,25 @@ class Assessor:
                 names.append((short, named, False))
         return names
 
+    def _named_by_head(self, short: str, text: str) -> bool:
+        """Whether text refers to the body an abbreviation names by the head noun of the
+        name it stands for: "the agency's budget" after "European Union Agency for
+        Cybersecurity (ENISA)"."""
+        if short not in self._abbreviation_heads:
+            spelled = re.compile(rf"((?:[A-Z][\w'’-]*\s+(?:(?:for|of|on|and|the|in)\s+)*)*"
+                                 rf"[A-Z][\w'’-]*)\s+\({re.escape(short)}s?\)")
+            heads = set()
+            for document in self.corpus.documents:
+                for match in spelled.finditer(document.text):
+                    heads |= {t.lower_ for t in parsed(match.group(1)) if t.dep_ == "ROOT"}
+            self._abbreviation_heads[short] = heads
+        return any(re.search(rf"\b(?:the|its|this|that)\s+{re.escape(head)}\b", text, re.I)
+                   for head in self._abbreviation_heads[short])
+
     def _common_abbreviation(self, short: str) -> bool:
         """Whether a release spells the abbreviation out in lower case, as a thing
         rather than a body's name ("a free trade agreement (FTA)")."""
-        spelled = re.compile(rf"(\w+)\s\({re.escape(short)}\)")
+        spelled = re.compile(rf"(\w+)\s\({re.escape(short)}s?\)")
         return any(match.group(1).islower() for document in self.corpus.documents
                    for match in spelled.finditer(document.text))
 

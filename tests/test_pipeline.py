@@ -2176,7 +2176,8 @@ def test_a_budget_or_a_price_is_a_sum_of_money_not_any_figure(tmp_path):
         assert not reply.answered, reply.text
     # ... but how much a budget changes is met by a share
     for question in ("By how much will the Eel Agency's budget grow in 2032?",
-                     "How much will the Eel Agency's budget increase in 2032?"):
+                     "How much will the Eel Agency's budget increase in 2032?",
+                     "How much will the Eel Agency's budget go up in 2032?"):
         reply = bot.ask(question)
         assert reply.answered and "5%" in reply.text, reply.text
 
@@ -2189,7 +2190,10 @@ def test_an_abbreviation_names_the_body_whose_figure_is_asked(tmp_path):
          "The Salmon Restoration Fund has a budget of EUR 40 million for 2031."),
         ("summer", "Riga", "5 June 2031",
          "Ministers welcomed the fisheries partnership agreement (FPA) with Norway.\n\n"
-         "The agreement is due to be signed on 3 May 2032."),
+         "The agreement is due to be signed on 3 May 2032.\n\n"
+         "Support for small and medium-sized enterprises (SMEs) was discussed, and an SME "
+         "fund.\n\n"
+         "Each voucher for fish processors will be worth EUR 5 000."),
     )
     reply = bot.ask("What is EEMO's annual budget?")
     assert not reply.answered, reply.text
@@ -2197,6 +2201,20 @@ def test_an_abbreviation_names_the_body_whose_figure_is_asked(tmp_path):
     # (an abbreviation the release spells out in lower case names a thing, not a body)
     reply = bot.ask("When is the FPA due to be signed?")
     assert reply.answered and "3 May 2032" in reply.text, reply.text
+    reply = bot.ask("How much will the SME voucher be worth?")
+    assert reply.answered and "EUR 5 000" in reply.text, reply.text
+
+
+def test_a_body_named_by_its_abbreviation_is_referred_to_by_its_head_noun(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers heard the European Eel Monitoring Office (EEMO) on river barriers.\n\n"
+         "The office's budget for 2031 amounts to EUR 4 million.\n\n"
+         "The Salmon Restoration Fund has a budget of EUR 40 million for 2031."),
+    )
+    reply = bot.ask("What is EEMO's budget for 2031?")
+    assert reply.answered and "EUR 4 million" in reply.text, reply.text
 
 
 def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp_path):
@@ -2213,6 +2231,22 @@ def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp
     assert "2031" in reply.text, reply.text  # says why
     reply = bot.ask("What will EEMO's budget be in 2031?")
     assert reply.answered and "EUR 4 million" in reply.text, reply.text
+
+
+def test_whether_a_country_did_something_is_not_answered_by_passages_never_naming_it(
+        tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "A majority of ministers backed the eel quota cut, while others preferred to "
+         "wait.\n\nEstonia and Finland backed the seal count."),
+        ("summer", "Riga", "5 June 2031", "Latvia presented a note on river barriers."),
+    )
+    reply = bot.ask("Did Latvia back the eel quota cut?")
+    assert not reply.answered, reply.text
+    assert "Latvia" in reply.text, reply.text  # says why
+    reply = bot.ask("Did Estonia back the seal count?")
+    assert reply.answered and "Estonia" in reply.text, reply.text
 
 
 def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
