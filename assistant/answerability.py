@@ -832,8 +832,10 @@ class Assessor:
         new = [w for w in content_words(said) if stem(w) not in asked_stems]
         other = next((c[2] for c in candidates if c[0].passage.id != best_sp.passage.id), 0.0)
         share = (lambda found: len(found) / len(query_stems)) if query_stems else (lambda _: 0.0)
+        title_stems = set(content_stems(titles))
         restated = _restates_why(question, quoted, [
-            w for w in query_words if stem(stand_in.get(w, w)) not in sentence_stems])
+            w for w in query_words if stem(stand_in.get(w, w)) not in sentence_stems
+            and stem(w) not in title_stems])
         signals = {
             "best_score": best,
             "passage_dense": max(sp.dense for sp, _, _ in chosen),
@@ -1829,6 +1831,18 @@ _CAUSE = re.compile(
     r"|after (?:the|a|an|its|their) \w+ (?:had|has|have|was|were|\w+ed))\b", re.I)
 
 
+_UP = re.compile(r"\b(?:ris(?:e|es|en|ing)|rose|grow\w*|grew|increas\w*|jump\w*|climb\w*"
+                 r"|soar\w*|higher|more|up|doubl\w*|tripl\w*)\b", re.I)
+_DOWN = re.compile(r"\b(?:fall\w*|fell|drop\w*|decreas\w*|declin\w*|fewer|less|lower\w*"
+                   r"|cut|cuts|reduc\w*|down|plung\w*|shrank|shrink\w*|halv\w*)\b", re.I)
+_FIGURE_FRAMES = frozenset("number share amount level rate total figure".split())
+
+
+def _directions(text: str) -> set[str]:
+    """Which ways a text says something changed: {"up"}, {"down"}, both or none."""
+    return {way for way, pattern in (("up", _UP), ("down", _DOWN)) if pattern.search(text)}
+
+
 def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
     """Whether a "why" question is met only by a restatement: the quoted sentences hold
     every word it asks (unmet: those whose stem they lack, which they may hold in
@@ -1837,10 +1851,19 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
     if not _WHY.search(question) or _CAUSE.search(quoted):
         return False
     tokens = parsed(quoted)
+    # A change the question asks about that the sentences say went the other way
+    # ("why did it rise?" and "12% fewer") is a premise corrected, an answer.
+    asked_ways, said_ways = _directions(question), _directions(quoted)
+    if asked_ways and said_ways and not asked_ways & said_ways:
+        return False
     if unmet:
         lemmas = {t.lemma_.lower() for t in tokens}
         asked = {t.lower_: t.lemma_.lower() for t in tagged(question)}
-        if any(asked.get(w.lower(), w.lower()) not in lemmas for w in unmet):
+        # (a word of a change the sentences state the same way, "fall" for "fewer",
+        # and a word that only frames a figure, "the number of", are met)
+        if any(asked.get(w.lower(), w.lower()) not in lemmas
+               and not (_directions(w) and _directions(w) <= said_ways)
+               and w.lower() not in _FIGURE_FRAMES for w in unmet):
             return False
     # ("set up to protect …", "EUR 5 million to support …"; not "decided to postpone",
     # "asked the Commission to present": what was decided or asked for is no purpose)

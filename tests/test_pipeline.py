@@ -2311,6 +2311,26 @@ def test_a_reason_in_other_words_is_no_restatement(question, sentence, restated)
     assert _restates_why(question, sentence, []) is restated
 
 
+@pytest.mark.parametrize("question, sentence, unmet, restated", [
+    # (a change stated the way it is asked, in other words, is a restatement)
+    ("Why did the number of eel licences fall by 12%?",
+     "Some 4 000 eel licences were issued in 2030, 12% fewer than in 2029.",
+     ["number", "fall"], True),
+    # (... stated the other way, it corrects the premise: an answer)
+    ("Why did eel licences rise by 12%?",
+     "Some 4 000 eel licences were issued in 2030, 12% fewer than in 2029.", ["rise"], False),
+    # (a word the sentence does not meet in any form is still unmet)
+    ("Why did the eel licences fall after the floods?",
+     "Some 4 000 eel licences were issued in 2030, 12% fewer than in 2029.",
+     ["fall", "floods"], False),
+])
+def test_a_change_restated_is_no_reason_and_one_corrected_is_an_answer(
+        question, sentence, unmet, restated):
+    from assistant.answerability import _restates_why
+
+    assert _restates_why(question, sentence, unmet) is restated
+
+
 def test_what_happened_after_a_release_is_not_reported_by_it(tmp_path):
     bot = _councils(
         tmp_path,
