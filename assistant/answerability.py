@@ -255,6 +255,7 @@ class Assessor:
         self._lower_case = tables.lower_case
         self._initials, self._vocabulary = tables.initials, tables.vocabulary
         self._abbreviation_heads: dict[str, set[str]] = {}  # "ENISA": {"agency"}
+        self._common_abbreviations: dict[str, bool] = {}  # "FTA": True
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
         self._first_paragraphs: dict[str, object] = {}
@@ -815,11 +816,6 @@ class Assessor:
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
             self._unnamed(question, chosen,
                           [f"{sp.passage.section} {sp.passage.text}" for sp, _ in figures])
-        # Whether a country or a named body did something ("Did Latvia back …?") is
-        # neither confirmed nor denied by passages that never name it.
-        unconfirmed = self._unnamed(question, chosen, [
-            f"{sp.passage.section} {sp.passage.text}" for sp, _, _ in chosen
-        ]) if is_yes_no(question) and not unnamed else []
         asked_stems = query_stems | set(content_stems(question))
         # What answers: the best sentence (with the quotation it attributes, when what
         # was said is asked), the sentences that give a kind asked (a dateline), and
@@ -844,7 +840,6 @@ class Assessor:
             "unknown_share": len(unseen) / len(query_words) if query_words else 0.0,
             # A name the corpus never writes, or a year the evidence is not about.
             "unknown_name": float(bool(unknown or figure_years or other_names or unnamed
-                                       or unconfirmed
                                        or other_ordinals or now_for_start or after_release)),
             # (not weighed: a year asked that the evidence never gives, while it gives
             # another, is a refusal whatever else the signals say)
@@ -870,8 +865,6 @@ class Assessor:
             asked_names, stated = other_names
             reasons.append(f"Its closest passages speak of {', '.join(stated)}, "
                            f"not {', '.join(asked_names)}")
-        if unconfirmed:
-            reasons.append(f"Its closest passages never name {', '.join(unconfirmed)}")
         if unnamed and not other_names:
             reasons.append(f"The passages that give the figure asked for never name "
                            f"{', '.join(unnamed)}")
@@ -1133,9 +1126,12 @@ class Assessor:
     def _common_abbreviation(self, short: str) -> bool:
         """Whether a release spells the abbreviation out in lower case, as a thing
         rather than a body's name ("a free trade agreement (FTA)")."""
-        spelled = re.compile(rf"(\w+)\s\({re.escape(short)}s?\)")
-        return any(match.group(1).islower() for document in self.corpus.documents
-                   for match in spelled.finditer(document.text))
+        if short not in self._common_abbreviations:
+            spelled = re.compile(rf"(\w+)\s\({re.escape(short)}s?\)")
+            self._common_abbreviations[short] = any(
+                match.group(1).islower() for document in self.corpus.documents
+                for match in spelled.finditer(document.text))
+        return self._common_abbreviations[short]
 
     def _word_support(self, query_words, stand_in, chosen) -> dict[str, float]:
         """How well each question word is met by some word of the evidence (the chosen

@@ -2233,22 +2233,6 @@ def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp
     assert reply.answered and "EUR 4 million" in reply.text, reply.text
 
 
-def test_whether_a_country_did_something_is_not_answered_by_passages_never_naming_it(
-        tmp_path):
-    bot = _councils(
-        tmp_path,
-        ("spring", "Oslo", "11 March 2031",
-         "A majority of ministers backed the eel quota cut, while others preferred to "
-         "wait.\n\nEstonia and Finland backed the seal count."),
-        ("summer", "Riga", "5 June 2031", "Latvia presented a note on river barriers."),
-    )
-    reply = bot.ask("Did Latvia back the eel quota cut?")
-    assert not reply.answered, reply.text
-    assert "Latvia" in reply.text, reply.text  # says why
-    reply = bot.ask("Did Estonia back the seal count?")
-    assert reply.answered and "Estonia" in reply.text, reply.text
-
-
 def test_a_figure_for_now_does_not_answer_one_asked_for_the_start(tmp_path):
     bot = _councils(
         tmp_path,
