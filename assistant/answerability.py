@@ -254,7 +254,7 @@ class Assessor:
         self._corpus_numbers = tables.numbers
         self._lower_case = tables.lower_case
         self._initials, self._vocabulary = tables.initials, tables.vocabulary
-        self._abbreviation_heads: dict[str, set[str]] = {}  # "ENISA": {"agency"}
+        self._abbreviation_heads: dict[str, dict[str, set[str]]] = {}  # ENISA: {slug: {agency}}
         self._common_abbreviations: dict[str, bool] = {}  # "FTA": True
         # Front matter names places the small entity model may not know ("place: Valletta").
         self._places = {d.meta[k] for d in corpus.documents for k in PLACE_KEYS if d.meta.get(k)}
@@ -814,8 +814,7 @@ class Assessor:
         # A figure or date asked of a country, a town or a named body is given by a
         # passage naming it (unless it is the meeting's date, given by its title).
         unnamed = [] if about_meeting and set(kinds) & set(HEADER_KINDS) else \
-            self._unnamed(question, chosen,
-                          [f"{sp.passage.section} {sp.passage.text}" for sp, _ in figures])
+            self._unnamed(question, chosen, [sp.passage for sp, _ in figures])
         asked_stems = query_stems | set(content_stems(question))
         # What answers: the best sentence (with the quotation it attributes, when what
         # was said is asked), the sentences that give a kind asked (a dateline), and
@@ -831,7 +830,7 @@ class Assessor:
         title_stems = set(content_stems(titles))
         restated = _restates_why(question, quoted, [
             w for w in query_words if stem(stand_in.get(w, w)) not in sentence_stems
-            and stem(w) not in title_stems])
+            and stem(w) not in title_stems], best_text)
         signals = {
             "best_score": best,
             "passage_dense": max(sp.dense for sp, _, _ in chosen),
@@ -1045,16 +1044,15 @@ class Assessor:
         return titled | {stem(short) for short, full in COUNCIL_CONFIGURATIONS.items()
                          if all(stem(w) in titled for w in words(full) if w not in STOPWORDS)}
 
-    def _unnamed(self, question: str, chosen: list[Candidate], giving: list[str]) -> list[str]:
+    def _unnamed(self, question: str, chosen: list[Candidate], giving: list) -> list[str]:
         """The places (countries, towns) and named bodies (of two words or more, or an
         abbreviation) the question names, that the corpus knows and the chosen releases'
-        title lines do not, which no text of giving names; none when giving is empty."""
+        title lines do not, which no passage of giving names; none when giving is empty."""
         if not giving:
             return []
-        text = " ".join(giving)
         return [_bare(name) for name, named, place in self._asked_names(
             question.split("\n")[0], chosen, _BODY_LABELS | {"GPE"})
-            if not self._names(question, name, named, place, text)]
+            if not any(self._names(question, name, named, place, p) for p in giving)]
 
     def _naming_asked(self, question: str, chosen: list[Candidate], sentences: list[tuple]):
         """The (passage, sentence) pairs whose passage names every place and named body
@@ -1063,14 +1061,17 @@ class Assessor:
         if not names:
             return []
         return [(sp, text) for sp, text in sentences if all(
-            self._names(question, name, named, place, f"{sp.passage.section} {sp.passage.text}")
+            self._names(question, name, named, place, sp.passage)
             for name, named, place in names)]
 
-    def _names(self, question: str, name: str, named: list[str], place: bool, text: str) -> bool:
-        """Whether text names a place or body the question names (name as written, named
-        its stems): in full; "Ukrainian" names Ukraine; "the Board" the Herring Advisory
-        Board by its head; "EIB" the European Investment Bank by its initials; "the
-        agency" the European Union Agency for Cybersecurity (ENISA)."""
+    def _names(self, question: str, name: str, named: list[str], place: bool, passage) -> bool:
+        """Whether a passage (its heading and text) names a place or body the question
+        names (name as written, named its stems): in full; "Ukrainian" names Ukraine;
+        "the Board" the Herring Advisory Board by its head; "EIB" the European
+        Investment Bank by its initials; and, in the release that spells out an
+        abbreviation, "the agency" names the European Union Agency for Cybersecurity
+        (ENISA), as does a passage naming no other body by an abbreviation."""
+        text = f"{passage.section} {passage.text}"
         said = [stem(w) for w in words(text) if w not in STOPWORDS]
         if _names_there(named, place, said, _place_words(text)):
             return True
@@ -1078,9 +1079,16 @@ class Assessor:
             return False
         heads = {stem(w.lower()) for w in re.findall(r"\b[A-Z]\w+", text)}
         initials = set(re.findall(r"\b[A-Z]{2,}\b", text))
-        return bool({named[-1], _head(_whole_name(question, name))} & heads) \
-            or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials \
-            or name.isupper() and self._named_by_head(name, text)
+        if {named[-1], _head(_whole_name(question, name))} & heads \
+                or "".join(w[0] for w in name.split() if w[:1].isupper()) in initials:
+            return True
+        if not name.isupper():
+            return False
+        spelled = self._spelled_out(name).get(passage.doc_slug)
+        if spelled is None:  # not the release that says what the abbreviation stands for
+            return False
+        return any(re.search(rf"\b(?:the|its|this|that)\s+{re.escape(head)}\b", text, re.I)
+                   for head in spelled)
 
     def _asked_names(self, question: str, chosen: list[Candidate], labels) -> list[tuple]:
         """(name as written, its stems, whether a place) for each place, and each named
@@ -1108,20 +1116,19 @@ class Assessor:
                 names.append((short, named, False))
         return names
 
-    def _named_by_head(self, short: str, text: str) -> bool:
-        """Whether text refers to the body an abbreviation names by the head noun of the
-        name it stands for: "the agency's budget" after "European Union Agency for
-        Cybersecurity (ENISA)"."""
+    def _spelled_out(self, short: str) -> dict[str, set[str]]:
+        """The releases that spell an abbreviation out, each with the head nouns of the
+        name it stands for ("European Union Agency for Cybersecurity (ENISA)": agency)."""
         if short not in self._abbreviation_heads:
             spelled = re.compile(rf"((?:[A-Z][\w'’-]*\s+(?:(?:for|of|on|and|the|in)\s+)*)*"
                                  rf"[A-Z][\w'’-]*)\s+\({re.escape(short)}s?\)")
-            heads = set()
+            found: dict[str, set[str]] = {}
             for document in self.corpus.documents:
                 for match in spelled.finditer(document.text):
-                    heads |= {t.lower_ for t in parsed(match.group(1)) if t.dep_ == "ROOT"}
-            self._abbreviation_heads[short] = heads
-        return any(re.search(rf"\b(?:the|its|this|that)\s+{re.escape(head)}\b", text, re.I)
-                   for head in self._abbreviation_heads[short])
+                    found.setdefault(document.slug, set()).update(
+                        t.lower_ for t in parsed(match.group(1)) if t.dep_ == "ROOT")
+            self._abbreviation_heads[short] = found
+        return self._abbreviation_heads[short]
 
     def _common_abbreviation(self, short: str) -> bool:
         """Whether a release spells the abbreviation out in lower case, as a thing
@@ -1811,6 +1818,8 @@ _PLANNED = re.compile(r"\b(?:will|would|next|expected|planned|scheduled|due|set 
                       r"|foreseen|meant|intended|to be)\b", re.I)
 
 _WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)
+# Words opening a clause that may say why ("as prices rose", "after the bridge closed").
+_CAUSE_MARKS = frozenset("as since after because once".split())
 # Words that give a cause or a purpose ("because", "due to", "pending", "with a view
 # to"); a "to" before a verb may too ("set up to protect …").
 _CAUSE = re.compile(
@@ -1839,17 +1848,22 @@ def _directions(text: str) -> set[str]:
     return {way for way, pattern in (("up", _UP), ("down", _DOWN)) if pattern.search(text)}
 
 
-def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
+def _restates_why(question: str, quoted: str, unmet: list[str], best: str = "") -> bool:
     """Whether a "why" question is met only by a restatement: the quoted sentences hold
     every word it asks (unmet: those whose stem they lack, which they may hold in
     another form, "rose" for "rise") and no word of cause or purpose (a "to" before a
-    verb is one when it says what for, by the dependency parse)."""
+    verb is one when it says what for, and a clause opened by "as", "since", "after"
+    one when it says why, by the dependency parse). best: the sentence that answers
+    best, whose change is the one asked about (the quoted ones when not given)."""
     if not _WHY.search(question) or _CAUSE.search(quoted):
         return False
     tokens = parsed(quoted)
-    # A change the question asks about that the sentences say went the other way
+    if any(t.dep_ == "mark" and t.lower_ in _CAUSE_MARKS and t.head.dep_ == "advcl"
+           for t in tokens):
+        return False  # "fell as swine fever spread", "after the bridge was closed"
+    # A change the question asks about that the best sentence says went the other way
     # ("why did it rise?" and "12% fewer") is a premise corrected, an answer.
-    asked_ways, said_ways = _directions(question), _directions(quoted)
+    asked_ways, said_ways = _directions(question), _directions(best or quoted)
     if asked_ways and said_ways and not asked_ways & said_ways:
         return False
     if unmet:
@@ -1859,7 +1873,7 @@ def _restates_why(question: str, quoted: str, unmet: list[str]) -> bool:
         # and a word that only frames a figure, "the number of", are met)
         if any(asked.get(w.lower(), w.lower()) not in lemmas
                and not (_directions(w) and _directions(w) <= said_ways)
-               and w.lower() not in _FIGURE_FRAMES for w in unmet):
+               and asked.get(w.lower(), w.lower()) not in _FIGURE_FRAMES for w in unmet):
             return False
     # ("set up to protect …", "EUR 5 million to support …"; not "decided to postpone",
     # "asked the Commission to present": what was decided or asked for is no purpose)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import shutil
+from types import SimpleNamespace
 
 import pytest
 from conftest import TINY, tiny_assistant
@@ -174,6 +175,11 @@ def _quoted(reply: Reply) -> str:
 def _assess(bot: Assistant, question: str):
     """The answerability stage's verdict on a first question."""
     return bot.assessor.assess(question, bot.retrieve(question, []))
+
+
+def _passage(text: str, slug: str = "spring") -> SimpleNamespace:
+    """A passage of a release, as the assessor reads one: its heading and text."""
+    return SimpleNamespace(id=f"{slug}#p1", doc_slug=slug, section="", text=text)
 
 
 def _councils(tmp_path, *meetings) -> Assistant:
@@ -1255,9 +1261,10 @@ def test_a_figure_asked_of_a_country_is_given_only_by_a_passage_naming_it(tmp_pa
     assert "Latvia" in verdict.reason, verdict.reason
     # A named body too; "the Board" in the passage names it by its short form.
     asked = "How much money does the Herring Advisory Board receive?"
-    assert bot.assessor._unnamed(asked, [], ["The fund has EUR 40 million."]) == [
+    assert bot.assessor._unnamed(asked, [], [_passage("The fund has EUR 40 million.")]) == [
         "Herring Advisory Board"]
-    assert bot.assessor._unnamed(asked, [], ["The Board will receive EUR 2 million."]) == []
+    assert bot.assessor._unnamed(
+        asked, [], [_passage("The Board will receive EUR 2 million.")]) == []
     # The meeting's own place (its title) names where the meeting was, not the fund's.
     verdict = _assess(bot, "How much money does the eel restocking fund in Oslo have?")
     assert verdict.signals["unknown_name"] == 0.0, verdict.reason
@@ -1404,7 +1411,7 @@ def test_a_body_is_named_by_its_initials_in_the_passage_giving_its_figure(tmp_pa
          "## Loans\n\nThe BEB will lend EUR 2 billion to eel farms."),
     )
     asked = "How much will the Baltic Eel Bank lend to eel farms?"
-    assert bot.assessor._unnamed(asked, [], ["The BEB will lend EUR 2 billion."]) == []
+    assert bot.assessor._unnamed(asked, [], [_passage("The BEB will lend EUR 2 billion.")]) == []
 
 
 def test_a_figure_asked_of_one_owner_is_not_given_by_another_owners_figure(tmp_path):
@@ -2217,6 +2224,21 @@ def test_a_body_named_by_its_abbreviation_is_referred_to_by_its_head_noun(tmp_pa
     assert reply.answered and "EUR 4 million" in reply.text, reply.text
 
 
+def test_the_head_noun_names_an_abbreviated_body_only_in_the_release_spelling_it_out(
+        tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Ministers heard the European Eel Monitoring Office (EEMO) on river barriers."),
+        ("summer", "Riga", "5 June 2031",
+         "Ministers heard the Baltic Salmon Office on river barriers.\n\n"
+         "The office's budget for 2032 amounts to EUR 9 million."),
+    )
+    # ("the office" of another release is another office)
+    reply = bot.ask("What is EEMO's budget for 2032?")
+    assert not reply.answered, reply.text
+
+
 def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp_path):
     bot = _councils(
         tmp_path,
@@ -2224,7 +2246,7 @@ def test_the_year_of_a_figure_asked_of_a_body_is_that_of_a_passage_naming_it(tmp
          "Ministers heard the European Eel Monitoring Office (EEMO) on river barriers. "
          "The EEMO budget for 2031 amounts to EUR 4 million.\n\n"
          "Ministers agreed that national budgets should fund fish ladders, with repayments "
-         "of the eel loans estimated at EUR 2 billion a year from 2032."),
+         "of the Eel Loan Facility estimated at EUR 2 billion a year from 2032."),
     )
     reply = bot.ask("What will EEMO's budget be in 2032?")
     assert not reply.answered, reply.text
@@ -2307,12 +2329,28 @@ def test_a_reason_in_other_words_is_no_restatement(question, sentence, restated)
     ("Why did the eel licences fall after the floods?",
      "Some 4 000 eel licences were issued in 2030, 12% fewer than in 2029.",
      ["fall", "floods"], False),
+    # (a clause saying why, opened by "as" or "after", is a reason)
+    ("Why did eel catches fall?",
+     "Eel catches declined by 4% as a parasite spread to new rivers in Latvia.",
+     ["fall"], False),
+    ("Why did eel catches fall?",
+     "Eel catches declined by 4% after the Daugava weir was closed.", ["fall"], False),
+    ("Why did the eel catch levels fall?", "Eel catches declined by 4%.", ["levels", "fall"],
+     True),
 ])
 def test_a_change_restated_is_no_reason_and_one_corrected_is_an_answer(
         question, sentence, unmet, restated):
     from assistant.answerability import _restates_why
 
     assert _restates_why(question, sentence, unmet) is restated
+
+
+def test_the_change_corrected_is_that_of_the_sentence_that_answers_best():
+    from assistant.answerability import _restates_why
+
+    best = "Eel farm income increased by 5% in 2030."
+    quoted = f"{best} The number of eel farms was halved."
+    assert not _restates_why("Why did eel farm income fall?", quoted, ["fall"], best)
 
 
 def test_what_happened_after_a_release_is_not_reported_by_it(tmp_path):
