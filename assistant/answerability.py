@@ -566,6 +566,8 @@ class Assessor:
         ]
         chosen = _complete(same, query_stems, limit)
         chosen += [c for c in _dated(chosen, candidates) if c not in chosen]
+        if _WHY.search(question):  # the reason a release gives right after the fact
+            chosen += [c for c in _reason_after(chosen[0], candidates) if c not in chosen]
         if _topic_heading(chosen[0]) and not may_join(chosen[0]):
             # A topic heading ("Baltic cod") closing a release's opening lines is read
             # with the paragraph it heads, which says what was decided.
@@ -1632,6 +1634,19 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     return any(m and m.group(1).lower() not in STOPWORDS for m in (before, after))
 
 
+def _reason_after(best: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+    """The sentence right after the best one, in a list, when it gives a cause ("Prices
+    rose by 12%. Higher gas costs weighed on producers.")."""
+    spans = list(best[0].passage.sentences)
+    index = spans.index(best[1]) if best[1] in spans else len(spans)
+    if index + 1 >= len(spans):
+        return []
+    following = best[0].passage.sentence_text(spans[index + 1])
+    if not (_BECAUSE.search(following) or _CAUSAL_VERB.search(following)):
+        return []
+    return [_candidate_at(best[0], spans[index + 1], candidates)]
+
+
 def _candidate_at(sp: ScoredPassage, span: Span, candidates: list[Candidate]) -> Candidate:
     """The candidate for a sentence of a retrieved passage, scored 0 when unscored."""
     return next((c for c in candidates if c[0].passage.id == sp.passage.id and c[1] == span),
@@ -1818,6 +1833,15 @@ _PLANNED = re.compile(r"\b(?:will|would|next|expected|planned|scheduled|due|set 
                       r"|foreseen|meant|intended|to be)\b", re.I)
 
 _WHY = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?why\b", re.I)
+# Words that give a cause and nothing else ("due to" may schedule: "due to start").
+_BECAUSE = re.compile(r"\b(?:because|as a result|owing to|thanks to|caused by|driven by"
+                      r"|reflect(?:s|ed|ing)|result(?:s|ed)? from)\b", re.I)
+# Verbs that say what brought a change about ("higher costs weighed on producers").
+_CAUSAL_VERB = re.compile(
+    r"\b(?:weigh(?:s|ed|ing)? on|push(?:es|ed|ing)? (?:up|down)|drove|driv(?:e|es|ing)"
+    r"|l(?:ed|ead|eads|eading) to|caus(?:e|es|ed|ing)|contribut(?:e|es|ed|ing) to"
+    r"|explain(?:s|ed|ing)?|fuell?(?:ed|ing)|boost(?:ed|ing)|hamper(?:s|ed|ing)?"
+    r"|h(?:eld|old|olds|olding) back|dampen(?:s|ed|ing)?|curb(?:s|ed|ing)?)\b", re.I)
 # Words opening a clause that may say why ("as prices rose", "after the bridge closed").
 _CAUSE_MARKS = frozenset("as since after because once".split())
 # Words that give a cause or a purpose ("because", "due to", "pending", "with a view
@@ -1855,7 +1879,7 @@ def _restates_why(question: str, quoted: str, unmet: list[str], best: str = "") 
     verb is one when it says what for, and a clause opened by "as", "since", "after"
     one when it says why, by the dependency parse). best: the sentence that answers
     best, whose change is the one asked about (the quoted ones when not given)."""
-    if not _WHY.search(question) or _CAUSE.search(quoted):
+    if not _WHY.search(question) or _CAUSE.search(quoted) or _CAUSAL_VERB.search(quoted):
         return False
     tokens = parsed(quoted)
     if any(t.dep_ == "mark" and t.lower_ in _CAUSE_MARKS and t.head.dep_ == "advcl"

@@ -2353,6 +2353,20 @@ def test_the_change_corrected_is_that_of_the_sentence_that_answers_best():
     assert not _restates_why("Why did eel farm income fall?", quoted, ["fall"], best)
 
 
+def test_a_reason_given_right_after_the_fact_answers_why(tmp_path):
+    bot = _councils(
+        tmp_path,
+        ("spring", "Oslo", "11 March 2031",
+         "Eel prices increased by 12% in 2030. Higher feed costs weighed on eel farms.\n\n"
+         "Salmon prices increased by 7% in 2030. The salmon fund is due to start in 2031."),
+    )
+    reply = bot.ask("Why did eel prices increase in 2030?")
+    assert reply.answered and "feed costs" in reply.text, reply.text
+    # ("due to start" schedules; it gives no cause)
+    reply = bot.ask("Why did salmon prices increase in 2030?")
+    assert not reply.answered, reply.text
+
+
 def test_what_happened_after_a_release_is_not_reported_by_it(tmp_path):
     bot = _councils(
         tmp_path,
