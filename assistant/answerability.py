@@ -1070,9 +1070,9 @@ class Assessor:
         """Whether a passage (its heading and text) names a place or body the question
         names (name as written, named its stems): in full; "Ukrainian" names Ukraine;
         "the Board" the Herring Advisory Board by its head; "EIB" the European
-        Investment Bank by its initials; and, in the release that spells out an
+        Investment Bank by its initials; and, only in the release that spells out an
         abbreviation, "the agency" names the European Union Agency for Cybersecurity
-        (ENISA), as does a passage naming no other body by an abbreviation."""
+        (ENISA)."""
         text = f"{passage.section} {passage.text}"
         said = [stem(w) for w in words(text) if w not in STOPWORDS]
         if _names_there(named, place, said, _place_words(text)):
@@ -1635,8 +1635,8 @@ def _inside_name(text: str, start: int, end: int) -> bool:
 
 
 def _reason_after(best: Candidate, candidates: list[Candidate]) -> list[Candidate]:
-    """The sentence right after the best one, in a list, when it gives a cause ("Prices
-    rose by 12%. Higher gas costs weighed on producers.")."""
+    """The sentence right after the best one (as a list of none or one) when it gives a
+    cause ("Prices rose by 12%. Higher gas costs weighed on producers.")."""
     spans = list(best[0].passage.sentences)
     index = spans.index(best[1]) if best[1] in spans else len(spans)
     if index + 1 >= len(spans):
